@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2.Model;
+using Functions.TaskStore;
+using static Functions.Template.TemplateBuilder;
+
+namespace Functions.Template;
+
+/// <summary>
+/// The resources every function shares, kept here in one place (the choice the README documents): the HTTP
+/// API, the tasks table (from <see cref="TaskTableSchema"/>), the schedule group, the dead-letter queue and its
+/// alarm, the parameters and the outputs. Function resources come from the catalog, never from here.
+/// </summary>
+public static class SharedResources
+{
+    public const string HttpApi = "HttpApi";
+    public const string TasksTable = "TasksTable";
+    public const string ScheduleGroup = "ScheduleGroup";
+    public const string DeadLetterQueue = "DeadLetterQueue";
+    public const string ArchitectureParameter = "Architecture";
+    public const string LogRetentionParameter = "LogRetentionDays";
+
+    public static JsonObject Parameters() => new()
+    {
+        [ArchitectureParameter] = new JsonObject
+        {
+            ["Type"] = "String",
+            ["Description"] = "Instruction set of every function. arm64 (Graviton) costs about 20% less per GB-second.",
+            ["AllowedValues"] = new JsonArray("arm64", "x86_64"),
+            ["Default"] = "arm64",
+        },
+        [LogRetentionParameter] = new JsonObject
+        {
+            ["Type"] = "Number",
+            ["Description"] = "Days the functions' CloudWatch logs and the API access log are kept.",
+            ["AllowedValues"] = new JsonArray(1, 3, 5, 7, 14, 30, 60, 90, 180, 365),
+            ["Default"] = 30,
+        },
+    };
+
+    public static JsonObject Resources() => new()
+    {
+        ["HttpApiAccessLogs"] = new JsonObject
+        {
+            ["Type"] = "AWS::Logs::LogGroup",
+            ["DeletionPolicy"] = "Delete",
+            ["UpdateReplacePolicy"] = "Delete",
+            ["Properties"] = new JsonObject { ["RetentionInDays"] = Ref(LogRetentionParameter) },
+        },
+        [HttpApi] = new JsonObject
+        {
+            ["Type"] = "AWS::Serverless::HttpApi",
+            ["Properties"] = new JsonObject
+            {
+                ["Description"] = "Schedule, inspect, list and cancel delayed HTTP calls; receive their deliveries.",
+                ["AccessLogSettings"] = new JsonObject
+                {
+                    ["DestinationArn"] = GetAtt("HttpApiAccessLogs", "Arn"),
+                    ["Format"] = """{"requestId":"$context.requestId","ip":"$context.identity.sourceIp","requestTime":"$context.requestTime","routeKey":"$context.routeKey","status":"$context.status","responseLength":"$context.responseLength","latencyMs":"$context.responseLatency","integrationError":"$context.integrationErrorMessage"}""",
+                },
+            },
+        },
+        [TasksTable] = TableResource(TaskTableSchema.CreateTableRequest("unused")),
+        [ScheduleGroup] = new JsonObject
+        {
+            ["Type"] = "AWS::Scheduler::ScheduleGroup",
+            ["Properties"] = new JsonObject { ["Name"] = Sub("${AWS::StackName}-tasks") },
+        },
+        [DeadLetterQueue] = new JsonObject
+        {
+            ["Type"] = "AWS::SQS::Queue",
+            ["Properties"] = new JsonObject
+            {
+                ["MessageRetentionPeriod"] = 1209600,
+                ["SqsManagedSseEnabled"] = true,
+            },
+        },
+        ["DeadLetterQueueAlarm"] = new JsonObject
+        {
+            ["Type"] = "AWS::CloudWatch::Alarm",
+            ["Properties"] = new JsonObject
+            {
+                ["AlarmDescription"] = "A delivery or a schedule invocation was given up and parked on the dead-letter queue.",
+                ["Namespace"] = "AWS/SQS",
+                ["MetricName"] = "ApproximateNumberOfMessagesVisible",
+                ["Dimensions"] = new JsonArray(new JsonObject { ["Name"] = "QueueName", ["Value"] = GetAtt(DeadLetterQueue, "QueueName") }),
+                ["Statistic"] = "Maximum",
+                ["Period"] = 300,
+                ["EvaluationPeriods"] = 1,
+                ["Threshold"] = 1,
+                ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
+                ["TreatMissingData"] = "notBreaching",
+            },
+        },
+    };
+
+    public static JsonObject Outputs() => new()
+    {
+        ["ApiUrl"] = new JsonObject
+        {
+            ["Description"] = "Base URL of the HTTP API.",
+            ["Value"] = Sub("https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"),
+        },
+        ["TasksTableName"] = new JsonObject { ["Description"] = "The tasks table.", ["Value"] = Ref(TasksTable) },
+        ["ScheduleGroupName"] = new JsonObject { ["Description"] = "The schedule group of pending deliveries.", ["Value"] = Ref(ScheduleGroup) },
+        ["DeadLetterQueueUrl"] = new JsonObject { ["Description"] = "Where given-up deliveries are parked.", ["Value"] = Ref(DeadLetterQueue) },
+    };
+
+    /// <summary>The CloudFormation form of the table the SDK request describes, plus what only CloudFormation sets.</summary>
+    private static JsonObject TableResource(CreateTableRequest table) => new()
+    {
+        ["Type"] = "AWS::DynamoDB::Table",
+        // Tasks outlive a stack update that would replace the table, and a stack deletion.
+        ["DeletionPolicy"] = "Retain",
+        ["UpdateReplacePolicy"] = "Retain",
+        ["Properties"] = new JsonObject
+        {
+            ["BillingMode"] = table.BillingMode.Value,
+            ["AttributeDefinitions"] = new JsonArray([.. table.AttributeDefinitions.Select(a => (JsonNode)new JsonObject
+            {
+                ["AttributeName"] = a.AttributeName,
+                ["AttributeType"] = a.AttributeType.Value,
+            })]),
+            ["KeySchema"] = KeySchema(table.KeySchema),
+            ["GlobalSecondaryIndexes"] = new JsonArray([.. table.GlobalSecondaryIndexes.Select(index => (JsonNode)new JsonObject
+            {
+                ["IndexName"] = index.IndexName,
+                ["KeySchema"] = KeySchema(index.KeySchema),
+                ["Projection"] = new JsonObject
+                {
+                    ["ProjectionType"] = index.Projection.ProjectionType.Value,
+                    ["NonKeyAttributes"] = new JsonArray([.. index.Projection.NonKeyAttributes.Select(a => (JsonNode)a)]),
+                },
+            })]),
+            ["TimeToLiveSpecification"] = new JsonObject { ["AttributeName"] = TaskTableSchema.ExpiresAt, ["Enabled"] = true },
+            ["PointInTimeRecoverySpecification"] = new JsonObject { ["PointInTimeRecoveryEnabled"] = true },
+            ["SSESpecification"] = new JsonObject { ["SSEEnabled"] = true },
+        },
+    };
+
+    private static JsonArray KeySchema(List<KeySchemaElement> keys) =>
+        new([.. keys.Select(k => (JsonNode)new JsonObject { ["AttributeName"] = k.AttributeName, ["KeyType"] = k.KeyType.Value })]);
+}

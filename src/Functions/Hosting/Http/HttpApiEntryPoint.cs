@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using Functions.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Hosting.Http;
+
+/// <summary>Handler of one HTTP API route, called with a validated payload 2.0 request.</summary>
+public delegate ValueTask<HttpApiResponse> HttpApiHandler(HttpApiRequest request, InvocationContext context);
+
+/// <summary>
+/// Turns an HTTP API handler into a <see cref="FunctionEntryPoint"/>: reads and checks the payload 2.0 event,
+/// checks it is for this function's route, calls the handler, and writes the response. A client's mistake
+/// (bad JSON, not payload 2.0, undecodable base64 body, other route or method) is a 4xx problem+json; an
+/// unexpected exception is logged with its object and answered with a generic 500. Nothing escapes.
+/// </summary>
+public static partial class HttpApiEntryPoint
+{
+    public static FunctionEntryPoint Create(HttpRoute route, IServiceProvider services, HttpApiHandler handler)
+    {
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Functions.HttpApi");
+        return async (@event, context) =>
+        {
+            var response = await HandleAsync(route, handler, logger, @event, context).ConfigureAwait(false);
+            var output = new MemoryStream();
+            await JsonSerializer.SerializeAsync(output, response, FunctionsJsonContext.Default.HttpApiResponse, context.CancellationToken).ConfigureAwait(false);
+            output.Position = 0;
+            return output;
+        };
+    }
+
+    private static async ValueTask<HttpApiResponse> HandleAsync(HttpRoute route, HttpApiHandler handler, ILogger logger, Stream @event, InvocationContext context)
+    {
+        HttpApiRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(@event, FunctionsJsonContext.Default.HttpApiRequest, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "event" : ex.Path;
+            LogRejected(logger, field, "not valid JSON for payload 2.0");
+            return HttpResults.BadRequest(field, $"The event is not valid API Gateway payload 2.0 JSON (at {ex.Path ?? "$"}, line {ex.LineNumber}, byte {ex.BytePositionInLine}).", context.RequestId);
+        }
+
+        var invalid = Validate(request, context.RequestId, out var method, out var path);
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        if (!route.TryMatchPath(path, out var pathParameters))
+        {
+            return HttpResults.NotFound($"No route matches {path}.", context.RequestId);
+        }
+
+        if (!string.Equals(method, route.Method, StringComparison.OrdinalIgnoreCase))
+        {
+            return HttpResults.MethodNotAllowed(route.Method, context.RequestId);
+        }
+
+        byte[] body;
+        if (request!.IsBase64Encoded && request.Body is not null)
+        {
+            try
+            {
+                body = Convert.FromBase64String(request.Body);
+            }
+            catch (FormatException)
+            {
+                return HttpResults.BadRequest("body", "The body is marked isBase64Encoded but is not valid base64.", context.RequestId);
+            }
+        }
+        else
+        {
+            body = request.Body is null ? [] : Encoding.UTF8.GetBytes(request.Body);
+        }
+
+        request = request with
+        {
+            BodyBytes = body,
+            PathParameters = request.PathParameters is { Count: > 0 } ? request.PathParameters : pathParameters,
+        };
+
+        try
+        {
+            return await handler(request, context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Deliberately broad: whatever went wrong is logged with its exception, and the caller learns nothing of it.
+            LogUnhandled(logger, ex, route.RouteKey);
+            return HttpResults.InternalServerError(context.RequestId);
+        }
+    }
+
+    private static HttpApiResponse? Validate(HttpApiRequest? request, string requestId, out string method, out string path)
+    {
+        method = string.Empty;
+        path = string.Empty;
+        if (request is null)
+        {
+            return HttpResults.BadRequest("event", "The event is null; expected an API Gateway payload 2.0 object.", requestId);
+        }
+
+        if (!string.Equals(request.Version, "2.0", StringComparison.Ordinal))
+        {
+            return HttpResults.BadRequest("version", $"Expected payload format version \"2.0\", got {(request.Version is null ? "none" : $"\"{request.Version}\"")}.", requestId);
+        }
+
+        var http = request.RequestContext?.Http;
+        if (string.IsNullOrEmpty(http?.Method))
+        {
+            return HttpResults.BadRequest("requestContext.http.method", "The event has no requestContext.http.method.", requestId);
+        }
+
+        var rawPath = request.RawPath ?? http.Path;
+        if (string.IsNullOrEmpty(rawPath) || rawPath[0] != '/')
+        {
+            return HttpResults.BadRequest("rawPath", "The event has no rawPath starting with '/'.", requestId);
+        }
+
+        method = http.Method;
+        path = rawPath;
+        return null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected an event: {Field} is {Problem}")]
+    private static partial void LogRejected(ILogger logger, string field, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception in {RouteKey}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string routeKey);
+}

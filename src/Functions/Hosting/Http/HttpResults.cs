@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Functions.Serialization;
+
+namespace Functions.Hosting.Http;
+
+/// <summary>Builds payload 2.0 responses: JSON bodies and RFC 9457 problem+json errors.</summary>
+public static class HttpResults
+{
+    public const string JsonContentType = "application/json";
+    public const string ProblemContentType = "application/problem+json";
+
+    public static HttpApiResponse Json<T>(int statusCode, T value, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var allHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["content-type"] = JsonContentType };
+        if (headers is not null)
+        {
+            foreach (var (name, value2) in headers)
+            {
+                allHeaders[name] = value2;
+            }
+        }
+
+        return new HttpApiResponse
+        {
+            StatusCode = statusCode,
+            Headers = allHeaders,
+            Body = JsonSerializer.Serialize(value, typeInfo),
+        };
+    }
+
+    public static HttpApiResponse Problem(ProblemDetails problem, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var allHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["content-type"] = ProblemContentType };
+        if (headers is not null)
+        {
+            foreach (var (name, value) in headers)
+            {
+                allHeaders[name] = value;
+            }
+        }
+
+        return new HttpApiResponse
+        {
+            StatusCode = problem.Status,
+            Headers = allHeaders,
+            Body = JsonSerializer.Serialize(problem, FunctionsJsonContext.Default.ProblemDetails),
+        };
+    }
+
+    /// <summary>A 400 naming the invalid field, in the shape ASP.NET's ValidationProblemDetails uses.</summary>
+    public static HttpApiResponse BadRequest(string field, string message, string? requestId = null) =>
+        Problem(new ProblemDetails
+        {
+            Title = "The request is invalid.",
+            Status = 400,
+            Detail = message,
+            RequestId = requestId,
+            Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] },
+        });
+
+    public static HttpApiResponse NotFound(string detail, string? requestId = null) =>
+        Problem(new ProblemDetails { Title = "Not found.", Status = 404, Detail = detail, RequestId = requestId });
+
+    public static HttpApiResponse MethodNotAllowed(string allow, string? requestId = null) =>
+        Problem(
+            new ProblemDetails { Title = "Method not allowed.", Status = 405, Detail = $"This route accepts {allow}.", RequestId = requestId },
+            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["allow"] = allow });
+
+    /// <summary>The answer to an unexpected exception: nothing about it leaves the function.</summary>
+    public static HttpApiResponse InternalServerError(string? requestId = null) =>
+        Problem(new ProblemDetails
+        {
+            Title = "An unexpected error occurred.",
+            Status = 500,
+            Detail = "The request could not be completed. Quote the request id when reporting it.",
+            RequestId = requestId,
+        });
+}

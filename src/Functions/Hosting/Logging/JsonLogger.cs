@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Hosting.Logging;
+
+/// <summary>
+/// Structured JSON log lines on stdout, one object a line, in the shape Lambda's JSON log format uses
+/// (timestamp, level, message, requestId) plus the function name and the message template's properties.
+/// Written here rather than with Microsoft.Extensions.Logging.Console's JSON formatter because that one
+/// queues lines for a background thread: Lambda freezes the process as soon as the response is posted, so
+/// queued lines would surface in a later invocation, or never. These lines are written synchronously.
+/// </summary>
+public sealed class JsonLoggerProvider(string functionName, Stream output, LogLevel minimumLevel) : ILoggerProvider
+{
+    private readonly Lock _gate = new();
+
+    public ILogger CreateLogger(string categoryName) => new JsonLogger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>Reads Lambda's AWS_LAMBDA_LOG_LEVEL names; Information when absent or unknown.</summary>
+    public static LogLevel ParseLevel(string? level) => level?.ToUpperInvariant() switch
+    {
+        "TRACE" => LogLevel.Trace,
+        "DEBUG" => LogLevel.Debug,
+        "WARN" or "WARNING" => LogLevel.Warning,
+        "ERROR" => LogLevel.Error,
+        "FATAL" or "CRITICAL" => LogLevel.Critical,
+        _ => LogLevel.Information,
+    };
+
+    private static string LevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "TRACE",
+        LogLevel.Debug => "DEBUG",
+        LogLevel.Information => "INFO",
+        LogLevel.Warning => "WARN",
+        LogLevel.Error => "ERROR",
+        _ => "FATAL",
+    };
+
+    private void Write<TState>(string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("timestamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("level", LevelName(level));
+            json.WriteString("message", formatter(state, exception));
+            json.WriteString("function", functionName);
+            json.WriteString("logger", category);
+            var scope = InvocationScope.Current;
+            if (scope is not null)
+            {
+                json.WriteString("requestId", scope.RequestId);
+                if (scope.TraceId is not null)
+                {
+                    json.WriteString("traceId", scope.TraceId);
+                }
+            }
+
+            if (eventId.Id != 0)
+            {
+                json.WriteNumber("eventId", eventId.Id);
+            }
+
+            if (state is IReadOnlyList<KeyValuePair<string, object?>> properties)
+            {
+                foreach (var (key, value) in properties)
+                {
+                    if (key == "{OriginalFormat}")
+                    {
+                        json.WriteString("messageTemplate", value as string);
+                        continue;
+                    }
+
+                    WriteProperty(json, key, value);
+                }
+            }
+
+            if (exception is not null)
+            {
+                json.WriteString("errorType", exception.GetType().FullName);
+                json.WriteString("errorMessage", exception.Message);
+                json.WriteString("stackTrace", exception.ToString());
+            }
+
+            json.WriteEndObject();
+        }
+
+        lock (_gate)
+        {
+            output.Write(buffer.WrittenSpan);
+            output.WriteByte((byte)'\n');
+            output.Flush();
+        }
+    }
+
+    private static void WriteProperty(Utf8JsonWriter json, string key, object? value)
+    {
+        var name = key.Length > 0 && char.IsUpper(key[0]) ? char.ToLowerInvariant(key[0]) + key[1..] : key;
+        switch (value)
+        {
+            case null:
+                json.WriteNull(name);
+                break;
+            case string text:
+                json.WriteString(name, text);
+                break;
+            case bool flag:
+                json.WriteBoolean(name, flag);
+                break;
+            case int or long or short or byte or uint or ulong or ushort:
+                json.WriteNumber(name, Convert.ToInt64(value, CultureInfo.InvariantCulture));
+                break;
+            case double or float or decimal:
+                json.WriteNumber(name, Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                break;
+            case TimeSpan span:
+                json.WriteNumber(name, Math.Round(span.TotalMilliseconds, 3));
+                break;
+            case DateTimeOffset moment:
+                json.WriteString(name, moment.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                break;
+            case IFormattable formattable:
+                json.WriteString(name, formattable.ToString(null, CultureInfo.InvariantCulture));
+                break;
+            default:
+                json.WriteString(name, value.ToString());
+                break;
+        }
+    }
+
+    private sealed class JsonLogger(JsonLoggerProvider provider, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= provider._minimumLevel;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                provider.Write(category, logLevel, eventId, state, exception, formatter);
+            }
+        }
+    }
+
+    private readonly LogLevel _minimumLevel = minimumLevel;
+}

@@ -1,0 +1,54 @@
+using Functions.Hosting.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Hosting.Runtime;
+
+/// <summary>
+/// The invoke loop: next event, call the entry point, post its result, or post the exception as an
+/// invocation error and go on to the next event.
+/// </summary>
+public sealed partial class LambdaRuntimeLoop(LambdaRuntimeClient client, FunctionEntryPoint entryPoint, ILogger logger, TimeProvider time)
+{
+    /// <summary>Outgoing calls are cancelled this long before the deadline, so the function can still answer.</summary>
+    public static readonly TimeSpan DeadlineMargin = TimeSpan.FromMilliseconds(500);
+
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var invocation = await client.NextAsync(stoppingToken).ConfigureAwait(false);
+            await InvokeAsync(invocation, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task InvokeAsync(Invocation invocation, CancellationToken stoppingToken)
+    {
+        // The trace header reaches AWS SDK calls and X-Ray through this variable, per the Runtime API docs.
+        Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceId);
+        using var scope = InvocationScope.Begin(invocation.RequestId, invocation.TraceId);
+        Stream? result = null;
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var context = invocation.CreateContext(deadline.Token);
+            var budget = context.RemainingTime(time) - DeadlineMargin;
+            deadline.CancelAfter(budget > TimeSpan.Zero ? budget : TimeSpan.Zero);
+            result = await entryPoint(invocation.Event, context).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Any failure of one invocation is that invocation's error; the environment stays usable.
+            LogInvocationFailed(logger, ex, invocation.RequestId);
+            await client.PostInvocationErrorAsync(invocation.RequestId, ex, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        await using (result.ConfigureAwait(false))
+        {
+            await client.PostResponseAsync(invocation.RequestId, result, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Invocation {AwsRequestId} failed")]
+    private static partial void LogInvocationFailed(ILogger logger, Exception exception, string awsRequestId);
+}

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+using Functions.Api;
+using Functions.Hosting.Http;
+using Functions.Hosting.Runtime;
+
+namespace Functions.Serialization;
+
+/// <summary>
+/// The one source-generated JSON context: every event, response and DTO type the functions read or write
+/// is named here, so serialization needs no reflection (Native AOT). Payload 2.0 and the Runtime API are
+/// camelCase; API DTOs that follow the original guide's snake_case say so per property.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNameCaseInsensitive = false)]
+[JsonSerializable(typeof(HttpApiRequest))]
+[JsonSerializable(typeof(HttpApiResponse))]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(RuntimeError))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(string))]
+public sealed partial class FunctionsJsonContext : JsonSerializerContext;
