@@ -1,0 +1,134 @@
+using System.Text;
+using System.Text.Json;
+using Functions.Hosting;
+using Functions.Hosting.Http;
+using Functions.Hosting.Logging;
+using Functions.Serialization;
+using Functions.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Tests.Hosting;
+
+public sealed class HttpApiEntryPointTests : IDisposable
+{
+    private static readonly HttpRoute Route = new("POST", "/api/v1/things/{thing_id}");
+    private readonly MemoryStream _logs = new();
+    private readonly ServiceProvider _services;
+    private HttpApiRequest? _received;
+
+    public HttpApiEntryPointTests()
+    {
+        _services = new ServiceCollection()
+            .AddLogging(b => b.AddProvider(new JsonLoggerProvider("TestFunction", _logs, LogLevel.Information)))
+            .BuildServiceProvider();
+    }
+
+    private FunctionEntryPoint EntryPoint(HttpApiHandler? handler = null) =>
+        HttpApiEntryPoint.Create(Route, _services, handler ?? ((request, _) =>
+        {
+            _received = request;
+            return ValueTask.FromResult(HttpResults.Json(200, "done", FunctionsJsonContext.Default.String));
+        }));
+
+    private static void AssertProblem(HttpApiResponse response, int status, string? field = null)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Headers!["content-type"]);
+        var problem = JsonSerializer.Deserialize(response.Body!, FunctionsJsonContext.Default.ProblemDetails)!;
+        Assert.Equal(status, problem.Status);
+        Assert.Equal("test-request", problem.RequestId);
+        if (field is not null)
+        {
+            Assert.True(problem.Errors!.ContainsKey(field), $"errors names {string.Join(", ", problem.Errors!.Keys)}, not {field}");
+        }
+    }
+
+    [Fact]
+    public async Task Invoke_WithAMatchingEvent_PassesPathParametersAndTheBodyToTheHandler()
+    {
+        var response = await TestHost.InvokeHttpAsync(EntryPoint(), HttpEvents.Create("POST", "/api/v1/things/a%20b", """{"x":1}"""));
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("a b", _received!.PathParameter("thing_id"));
+        Assert.Equal("""{"x":1}""", Encoding.UTF8.GetString(_received.BodyBytes.Span));
+    }
+
+    [Fact]
+    public async Task Invoke_WithABase64Body_GivesTheHandlerTheDecodedBytes()
+    {
+        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes("""{"y":2}"""));
+
+        var response = await TestHost.InvokeHttpAsync(EntryPoint(), HttpEvents.Create("POST", "/api/v1/things/1", encoded, base64: true));
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("""{"y":2}""", Encoding.UTF8.GetString(_received!.BodyBytes.Span));
+    }
+
+    [Theory]
+    [InlineData("{not json", "event")]
+    [InlineData("""{"version":"2.0","headers":["a"]}""", "$.headers")]
+    [InlineData("null", "event")]
+    [InlineData("""{"version":"1.0","requestContext":{"http":{"method":"POST"}},"rawPath":"/api/v1/things/1"}""", "version")]
+    [InlineData("""{"version":"2.0","rawPath":"/api/v1/things/1"}""", "requestContext.http.method")]
+    [InlineData("""{"version":"2.0","requestContext":{"http":{"method":"POST"}}}""", "rawPath")]
+    public async Task Invoke_WithAnEventThatIsNotPayload20_Answers400NamingTheField(string @event, string field)
+    {
+        var response = await TestHost.InvokeHttpAsync(EntryPoint(), @event);
+
+        AssertProblem(response, 400, field);
+        Assert.Null(_received);
+    }
+
+    [Fact]
+    public async Task Invoke_WithABodyThatIsNotBase64_Answers400NamingBody()
+    {
+        var response = await TestHost.InvokeHttpAsync(EntryPoint(), HttpEvents.Create("POST", "/api/v1/things/1", "%%% not base64", base64: true));
+
+        AssertProblem(response, 400, "body");
+        Assert.Null(_received);
+    }
+
+    [Theory]
+    [InlineData("/api/v1/things")]
+    [InlineData("/api/v1/things/1/more")]
+    [InlineData("/api/v1/other/1")]
+    public async Task Invoke_WithAnotherPath_Answers404(string path)
+    {
+        var response = await TestHost.InvokeHttpAsync(EntryPoint(), HttpEvents.Create("POST", path));
+
+        AssertProblem(response, 404);
+        Assert.Null(_received);
+    }
+
+    [Fact]
+    public async Task Invoke_WithAnotherMethod_Answers405WithAllow()
+    {
+        var response = await TestHost.InvokeHttpAsync(EntryPoint(), HttpEvents.Create("DELETE", "/api/v1/things/1"));
+
+        AssertProblem(response, 405);
+        Assert.Equal("POST", response.Headers!["allow"]);
+    }
+
+    [Fact]
+    public async Task Invoke_WhenTheHandlerThrows_Answers500WithoutDetailAndLogsTheException()
+    {
+        var entryPoint = EntryPoint((_, _) => throw new InvalidOperationException("secret detail: db password"));
+
+        var response = await TestHost.InvokeHttpAsync(entryPoint, HttpEvents.Create("POST", "/api/v1/things/1"));
+
+        AssertProblem(response, 500);
+        Assert.DoesNotContain("secret detail", response.Body, StringComparison.Ordinal);
+        var line = Assert.Single(TestHost.ParseLogLines(Encoding.UTF8.GetString(_logs.ToArray())));
+        Assert.Equal("ERROR", line.GetProperty("level").GetString());
+        Assert.Equal("System.InvalidOperationException", line.GetProperty("errorType").GetString());
+        Assert.Equal("POST /api/v1/things/{thing_id}", line.GetProperty("routeKey").GetString());
+        Assert.Equal("Unhandled exception in {RouteKey}", line.GetProperty("messageTemplate").GetString());
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        _logs.Dispose();
+    }
+}
