@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Functions.Hosting;
+using Functions.Template;
+using Functions.Tests.Support;
+
+namespace Functions.Tests.Template;
+
+public sealed class TemplateTests
+{
+    private static readonly string CommittedPath = Path.Combine(Repository.Root, TemplateBuilder.FileName);
+
+    [Fact]
+    public void CommittedTemplate_IsWhatTheHandlerAttributesGenerate()
+    {
+        var generated = TemplateBuilder.Render(FunctionCatalog.All);
+        var committed = File.ReadAllText(CommittedPath);
+
+        Assert.True(
+            generated == committed,
+            "serverless.template differs from the handler attributes. Regenerate it: dotnet run --project src/Functions.Template");
+    }
+
+    [Fact]
+    public void EveryFunction_IsDeclaredWithItsAttributes()
+    {
+        using var template = JsonDocument.Parse(TemplateBuilder.Render(FunctionCatalog.All));
+        var resources = template.RootElement.GetProperty("Resources");
+
+        Assert.NotEmpty(FunctionCatalog.All);
+        foreach (var function in FunctionCatalog.All)
+        {
+            var properties = resources.GetProperty(function.Name).GetProperty("Properties");
+            Assert.Equal(function.MemorySize, properties.GetProperty("MemorySize").GetInt32());
+            Assert.Equal(function.Timeout, properties.GetProperty("Timeout").GetInt32());
+            Assert.Equal(function.Name, properties.GetProperty("Environment").GetProperty("Variables").GetProperty(SettingNames.FunctionHandler).GetString());
+            Assert.Equal("JSON", properties.GetProperty("LoggingConfig").GetProperty("LogFormat").GetString());
+            if (function.Route is { } route)
+            {
+                var api = properties.GetProperty("Events").GetProperty("Api").GetProperty("Properties");
+                Assert.Equal(route.Method, api.GetProperty("Method").GetString());
+                Assert.Equal(route.Template, api.GetProperty("Path").GetString());
+                Assert.Equal("2.0", api.GetProperty("PayloadFormatVersion").GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public void Globals_RunTheExecutableOnTheManagedDotnet10Runtime()
+    {
+        using var template = JsonDocument.Parse(File.ReadAllText(CommittedPath));
+        var globals = template.RootElement.GetProperty("Globals").GetProperty("Function");
+
+        Assert.Equal("dotnet10", globals.GetProperty("Runtime").GetString());
+        Assert.Equal("Functions", globals.GetProperty("Handler").GetString());
+    }
+
+    [Fact]
+    public void HealthRoute_ComesFromTheCatalog()
+    {
+        var health = Assert.Single(FunctionCatalog.All, f => f.Route?.RouteKey == "GET /api/v1/health");
+
+        Assert.Equal("HealthFunction", health.Name);
+        Assert.Equal("Functions.Api.HealthFunction.Get", health.Handler);
+    }
+
+    [Fact]
+    public void ChangingAnAttribute_ChangesTheTemplate()
+    {
+        var health = FunctionCatalog.Find("HealthFunction")!;
+        var original = TemplateBuilder.Render(FunctionCatalog.All);
+
+        var biggerMemory = TemplateBuilder.Render([health with { MemorySize = health.MemorySize + 128 }]);
+        var otherRoute = TemplateBuilder.Render([health with { Route = new Functions.Hosting.Http.HttpRoute("GET", "/api/v2/health") }]);
+
+        Assert.NotEqual(original, biggerMemory);
+        Assert.NotEqual(original, otherRoute);
+        Assert.Contains("/api/v2/health", otherRoute, StringComparison.Ordinal);
+    }
+}
