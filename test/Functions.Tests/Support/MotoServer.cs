@@ -41,7 +41,7 @@ public sealed class MotoServer : IAsyncLifetime
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new InvalidOperationException("moto_server is not installed: pip install 'moto[server]==5.1.*' (see README), or set MOTO_ENDPOINT.", ex);
+            throw new InvalidOperationException("moto_server (moto 5.2.1, with its server extra) is not on PATH; install it (see README) or set MOTO_ENDPOINT.", ex);
         }
 
         _process!.OutputDataReceived += (_, _) => { };
