@@ -58,13 +58,33 @@ public sealed class RuntimeLoopTests
             await Task.Delay(Timeout.Infinite, context.CancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             return new MemoryStream(Encoding.UTF8.GetBytes(context.CancellationToken.IsCancellationRequested ? "\"cancelled\"" : "\"not\""));
         }, loggers.CreateLogger("test"), TimeProvider.System);
-        var invocation = new Invocation("r1", DateTimeOffset.UtcNow.AddMilliseconds(800).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), "arn", null, new MemoryStream());
-
         var pending = runtime.InvokeAsync("{}");
         var next = await client.NextAsync(CancellationToken.None);
-        await loop.InvokeAsync(next with { DeadlineMs = invocation.DeadlineMs }, CancellationToken.None);
+        var deadlineMs = DateTimeOffset.UtcNow.AddMilliseconds(800).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await loop.InvokeAsync(next with { DeadlineMs = deadlineMs }, CancellationToken.None);
         var outcome = await pending;
 
         Assert.Equal("\"cancelled\"", outcome.Body);
+    }
+
+    [Fact]
+    public async Task AResponseTheRuntimeApiRefusesAsTooLarge_BecomesTheInvocationsError()
+    {
+        await using var runtime = await RuntimeApiDouble.StartAsync();
+        runtime.MaxResponseBytes = 1000;
+        using var client = new LambdaRuntimeClient(runtime.Address);
+        using var loggers = new JsonLoggerProvider("TestFunction", Stream.Null, LogLevel.Information);
+        var loop = new LambdaRuntimeLoop(
+            client,
+            (_, _) => Task.FromResult<Stream>(new MemoryStream(Encoding.UTF8.GetBytes("\"" + new string('x', 5000) + "\""))),
+            loggers.CreateLogger("test"),
+            TimeProvider.System);
+
+        var pending = runtime.InvokeAsync("{}");
+        await loop.InvokeAsync(await client.NextAsync(CancellationToken.None), CancellationToken.None);
+        var outcome = await pending;
+
+        Assert.True(outcome.IsError, outcome.Body);
+        Assert.Contains("larger than the Lambda Runtime API accepts", outcome.Body, StringComparison.Ordinal);
     }
 }

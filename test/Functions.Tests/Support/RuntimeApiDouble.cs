@@ -34,6 +34,9 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
 
     public Task<RuntimeOutcome> InitError => _initError.Task;
 
+    /// <summary>Responses larger than this are refused with 413, as the real API refuses those over 6 MB.</summary>
+    public int MaxResponseBytes { get; set; } = 6 * 1024 * 1024;
+
     public static async Task<RuntimeApiDouble> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -80,6 +83,11 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
             if (kind is not ("response" or "error") || !_outcomes.TryGetValue(id, out var pending))
             {
                 return Results.BadRequest();
+            }
+
+            if (kind == "response" && outcome.Body.Length > MaxResponseBytes)
+            {
+                return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
             }
 
             pending.TrySetResult(outcome);

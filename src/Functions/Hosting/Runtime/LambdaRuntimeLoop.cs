@@ -1,3 +1,4 @@
+using System.Net;
 using Functions.Hosting.Logging;
 using Microsoft.Extensions.Logging;
 
@@ -45,9 +46,24 @@ public sealed partial class LambdaRuntimeLoop(LambdaRuntimeClient client, Functi
 
         await using (result.ConfigureAwait(false))
         {
-            await client.PostResponseAsync(invocation.RequestId, result, stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await client.PostResponseAsync(invocation.RequestId, result, stoppingToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+            {
+                // The Runtime API refuses responses over its limit (6 MB synchronous); the invocation then has to fail.
+                LogResponseTooLarge(logger, invocation.RequestId, result.CanSeek ? result.Length : -1);
+                await client.PostInvocationErrorAsync(
+                    invocation.RequestId,
+                    new InvalidOperationException("The function's response is larger than the Lambda Runtime API accepts."),
+                    stoppingToken).ConfigureAwait(false);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Response of {AwsRequestId} refused as too large ({ResponseBytes} bytes)")]
+    private static partial void LogResponseTooLarge(ILogger logger, string awsRequestId, long responseBytes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Invocation {AwsRequestId} failed")]
     private static partial void LogInvocationFailed(ILogger logger, Exception exception, string awsRequestId);
