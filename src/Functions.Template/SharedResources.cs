@@ -16,18 +16,10 @@ public static class SharedResources
     public const string TasksTable = "TasksTable";
     public const string ScheduleGroup = "ScheduleGroup";
     public const string DeadLetterQueue = "DeadLetterQueue";
-    public const string ArchitectureParameter = "Architecture";
     public const string LogRetentionParameter = "LogRetentionDays";
 
     public static JsonObject Parameters() => new()
     {
-        [ArchitectureParameter] = new JsonObject
-        {
-            ["Type"] = "String",
-            ["Description"] = "Instruction set of every function. arm64 (Graviton) costs about 20% less per GB-second.",
-            ["AllowedValues"] = new JsonArray("arm64", "x86_64"),
-            ["Default"] = "arm64",
-        },
         [LogRetentionParameter] = new JsonObject
         {
             ["Type"] = "Number",
@@ -60,10 +52,11 @@ public static class SharedResources
             },
         },
         [TasksTable] = TableResource(TaskTableSchema.CreateTableRequest("unused")),
+        // No Name: CloudFormation makes one that fits the 64-character limit whatever the stack's name.
         [ScheduleGroup] = new JsonObject
         {
             ["Type"] = "AWS::Scheduler::ScheduleGroup",
-            ["Properties"] = new JsonObject { ["Name"] = Sub("${AWS::StackName}-tasks") },
+            ["Properties"] = new JsonObject(),
         },
         [DeadLetterQueue] = new JsonObject
         {

@@ -33,7 +33,15 @@ public static class Program
         {
             var errorType = ex is SettingsException ? "Runtime.ConfigInvalid" : "Runtime.InitError";
             await Console.Out.WriteLineAsync(InitFailureLine(ex, errorType)).ConfigureAwait(false);
-            await runtime.PostInitErrorAsync(errorType, ex, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await runtime.PostInitErrorAsync(errorType, ex, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (HttpRequestException post)
+            {
+                await Console.Error.WriteLineAsync($"Could not post the init error: {post.Message}").ConfigureAwait(false);
+            }
+
             return 1;
         }
 

@@ -126,6 +126,49 @@ public sealed class HttpApiEntryPointTests : IDisposable
         Assert.Equal("Unhandled exception in {RouteKey}", line.GetProperty("messageTemplate").GetString());
     }
 
+    [Fact]
+    public async Task Invoke_BehindANamedStage_IsRoutedByTheRouteKeyApiGatewayMatched()
+    {
+        var @event = System.Text.Json.Nodes.JsonNode.Parse(HttpEvents.Create("POST", "/prod/api/v1/things/7"))!;
+        @event["routeKey"] = Route.RouteKey;
+        @event["requestContext"]!["stage"] = "prod";
+        @event["pathParameters"] = new System.Text.Json.Nodes.JsonObject { ["thing_id"] = "7" };
+
+        var response = await TestHost.InvokeHttpAsync(EntryPoint(), @event.ToJsonString());
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("7", _received!.PathParameter("thing_id"));
+    }
+
+    [Fact]
+    public async Task Invoke_WhenTheDeadlineTokenHasFired_StillAnswersWithA500Problem()
+    {
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var entryPoint = EntryPoint(async (_, context) =>
+        {
+            await Task.Delay(1000, context.CancellationToken);
+            return HttpResults.Json(200, "late", FunctionsJsonContext.Default.String);
+        });
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(HttpEvents.Create("POST", "/api/v1/things/1")));
+
+        var output = await entryPoint(input, InvocationContext.Create("test-request", TimeSpan.FromSeconds(1), cancellationToken: cancelled.Token));
+        var response = JsonSerializer.Deserialize(output, FunctionsJsonContext.Default.HttpApiResponse)!;
+
+        AssertProblem(response, 500);
+    }
+
+    [Fact]
+    public void Logging_ANonFiniteNumber_WritesItAsText()
+    {
+        var logger = _services.GetRequiredService<ILoggerFactory>().CreateLogger("test");
+
+        logger.LogInformation("Ratio {Ratio}", double.NaN);
+
+        var line = Assert.Single(TestHost.ParseLogLines(Encoding.UTF8.GetString(_logs.ToArray())));
+        Assert.Equal("NaN", line.GetProperty("ratio").GetString());
+    }
+
     public void Dispose()
     {
         _services.Dispose();

@@ -50,6 +50,12 @@ public sealed class RuntimeProcessTests
         Assert.Contains("Lambda-Runtime-Deadline-Ms", error.RootElement.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.Equal(JsonValueKind.Array, error.RootElement.GetProperty("stackTrace").ValueKind);
         Assert.False(served.IsError, served.Body);
+        // The log line was written before the error was posted; the pipe reader may still be catching up.
+        for (var waited = 0; waited < 50 && !process.Stdout.Contains("\"level\":\"ERROR\"", StringComparison.Ordinal); waited++)
+        {
+            await Task.Delay(100);
+        }
+
         Assert.Contains("\"level\":\"ERROR\"", process.Stdout, StringComparison.Ordinal);
     }
 

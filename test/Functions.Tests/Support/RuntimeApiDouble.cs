@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Functions.Tests.Support;
 
 /// <summary>What the function posted for one invocation: a response, or an error with its type header.</summary>
-public sealed record RuntimeOutcome(string Path, string Body, string? ErrorTypeHeader)
+public sealed record RuntimeOutcome(string Path, string Body, string? ErrorTypeHeader, int Status = 202)
 {
     public bool IsError => Path.EndsWith("/error", StringComparison.Ordinal);
 }
@@ -25,6 +25,8 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
 {
     private readonly Channel<(string RequestId, string Body, bool WithDeadline)> _events = Channel.CreateUnbounded<(string, string, bool)>();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RuntimeOutcome>> _outcomes = new();
+    private readonly ConcurrentDictionary<string, int> _finished = new();
+    private int _latePosts;
     private readonly TaskCompletionSource<RuntimeOutcome> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WebApplication _app;
 
@@ -36,6 +38,9 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
 
     /// <summary>Responses larger than this are refused with 413, as the real API refuses those over 6 MB.</summary>
     public int MaxResponseBytes { get; set; } = 6 * 1024 * 1024;
+
+    /// <summary>Posts for an invocation that had already ended (answered 403, as the real API does).</summary>
+    public int LatePosts => _latePosts;
 
     public static async Task<RuntimeApiDouble> StartAsync()
     {
@@ -85,8 +90,15 @@ public sealed class RuntimeApiDouble : IAsyncDisposable
                 return Results.BadRequest();
             }
 
+            if (!_finished.TryAdd(id, 0))
+            {
+                Interlocked.Increment(ref _latePosts);
+                return Results.StatusCode(StatusCodes.Status403Forbidden);
+            }
+
             if (kind == "response" && outcome.Body.Length > MaxResponseBytes)
             {
+                pending.TrySetResult(outcome with { Status = StatusCodes.Status413PayloadTooLarge });
                 return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
             }
 

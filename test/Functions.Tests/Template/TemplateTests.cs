@@ -45,13 +45,18 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void Globals_RunTheExecutableOnTheManagedDotnet10Runtime()
+    public void EveryFunction_RunsTheExecutableOnTheManagedDotnet10Runtime()
     {
         using var template = JsonDocument.Parse(File.ReadAllText(CommittedPath));
-        var globals = template.RootElement.GetProperty("Globals").GetProperty("Function");
+        var resources = template.RootElement.GetProperty("Resources");
 
-        Assert.Equal("dotnet10", globals.GetProperty("Runtime").GetString());
-        Assert.Equal("Functions", globals.GetProperty("Handler").GetString());
+        foreach (var function in FunctionCatalog.All)
+        {
+            var properties = resources.GetProperty(function.Name).GetProperty("Properties");
+            Assert.Equal("dotnet10", properties.GetProperty("Runtime").GetString());
+            Assert.Equal("Functions", properties.GetProperty("Handler").GetString());
+            Assert.Equal("src/Functions/", properties.GetProperty("CodeUri").GetString());
+        }
     }
 
     [Fact]
@@ -69,8 +74,10 @@ public sealed class TemplateTests
         var health = FunctionCatalog.Find("HealthFunction")!;
         var original = TemplateBuilder.Render(FunctionCatalog.All);
 
-        var biggerMemory = TemplateBuilder.Render([health with { MemorySize = health.MemorySize + 128 }]);
-        var otherRoute = TemplateBuilder.Render([health with { Route = new Functions.Hosting.Http.HttpRoute("GET", "/api/v2/health") }]);
+        // The whole catalog with only the health function changed, as an edited attribute would change it.
+        FunctionDescriptor[] With(FunctionDescriptor changed) => [.. FunctionCatalog.All.Select(f => f.Name == changed.Name ? changed : f)];
+        var biggerMemory = TemplateBuilder.Render(With(health with { MemorySize = health.MemorySize + 128 }));
+        var otherRoute = TemplateBuilder.Render(With(health with { Route = new Functions.Hosting.Http.HttpRoute("GET", "/api/v2/health") }));
 
         Assert.NotEqual(original, biggerMemory);
         Assert.NotEqual(original, otherRoute);

@@ -24,7 +24,8 @@ public static partial class HttpApiEntryPoint
         {
             var response = await HandleAsync(route, handler, logger, @event, context).ConfigureAwait(false);
             var output = new MemoryStream();
-            await JsonSerializer.SerializeAsync(output, response, FunctionsJsonContext.Default.HttpApiResponse, context.CancellationToken).ConfigureAwait(false);
+            // In memory only, and never cancelled: a handler stopped by the deadline token still gets its 500 written.
+            await JsonSerializer.SerializeAsync(output, response, FunctionsJsonContext.Default.HttpApiResponse, CancellationToken.None).ConfigureAwait(false);
             output.Position = 0;
             return output;
         };
@@ -35,7 +36,7 @@ public static partial class HttpApiEntryPoint
         HttpApiRequest? request;
         try
         {
-            request = await JsonSerializer.DeserializeAsync(@event, FunctionsJsonContext.Default.HttpApiRequest, context.CancellationToken).ConfigureAwait(false);
+            request = await JsonSerializer.DeserializeAsync(@event, FunctionsJsonContext.Default.HttpApiRequest, CancellationToken.None).ConfigureAwait(false);
         }
         catch (JsonException ex)
         {
@@ -50,18 +51,25 @@ public static partial class HttpApiEntryPoint
             return invalid;
         }
 
-        if (!route.TryMatchPath(path, out var pathParameters))
+        // API Gateway has routed the request already: its routeKey names our route. rawPath cannot be matched
+        // as such behind a named stage or a custom-domain mapping (it carries their prefix).
+        var routed = string.Equals(request!.RouteKey ?? request.RequestContext?.RouteKey, route.RouteKey, StringComparison.Ordinal);
+        var pathParameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!routed)
         {
-            return HttpResults.NotFound($"No route matches {path}.", context.RequestId);
-        }
+            if (!route.TryMatchPath(path, out pathParameters) && !route.TryMatchPath(WithoutStage(path, request.RequestContext?.Stage), out pathParameters))
+            {
+                return HttpResults.NotFound($"No route matches {path}.", context.RequestId);
+            }
 
-        if (!string.Equals(method, route.Method, StringComparison.OrdinalIgnoreCase))
-        {
-            return HttpResults.MethodNotAllowed(route.Method, context.RequestId);
+            if (!string.Equals(method, route.Method, StringComparison.OrdinalIgnoreCase))
+            {
+                return HttpResults.MethodNotAllowed(route.Method, context.RequestId);
+            }
         }
 
         byte[] body;
-        if (request!.IsBase64Encoded && request.Body is not null)
+        if (request.IsBase64Encoded && request.Body is not null)
         {
             try
             {
@@ -94,6 +102,11 @@ public static partial class HttpApiEntryPoint
             return HttpResults.InternalServerError(context.RequestId);
         }
     }
+
+    private static string WithoutStage(string path, string? stage) =>
+        !string.IsNullOrEmpty(stage) && stage != "$default" && path.StartsWith($"/{stage}/", StringComparison.Ordinal)
+            ? path[(stage.Length + 1)..]
+            : path;
 
     private static HttpApiResponse? Validate(HttpApiRequest? request, string requestId, out string method, out string path)
     {

@@ -29,6 +29,7 @@ public static class HttpResults
         };
     }
 
+    // RFC 9457: with the default type (about:blank) the title is the status's reason phrase.
     public static HttpApiResponse Problem(ProblemDetails problem, IReadOnlyDictionary<string, string>? headers = null)
     {
         var allHeaders = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["content-type"] = ProblemContentType };
@@ -52,7 +53,7 @@ public static class HttpResults
     public static HttpApiResponse BadRequest(string field, string message, string? requestId = null) =>
         Problem(new ProblemDetails
         {
-            Title = "The request is invalid.",
+            Title = "Bad Request",
             Status = 400,
             Detail = message,
             RequestId = requestId,
@@ -60,18 +61,18 @@ public static class HttpResults
         });
 
     public static HttpApiResponse NotFound(string detail, string? requestId = null) =>
-        Problem(new ProblemDetails { Title = "Not found.", Status = 404, Detail = detail, RequestId = requestId });
+        Problem(new ProblemDetails { Title = "Not Found", Status = 404, Detail = detail, RequestId = requestId });
 
     public static HttpApiResponse MethodNotAllowed(string allow, string? requestId = null) =>
         Problem(
-            new ProblemDetails { Title = "Method not allowed.", Status = 405, Detail = $"This route accepts {allow}.", RequestId = requestId },
+            new ProblemDetails { Title = "Method Not Allowed", Status = 405, Detail = $"This route accepts {allow}.", RequestId = requestId },
             new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["allow"] = allow });
 
     /// <summary>The answer to an unexpected exception: nothing about it leaves the function.</summary>
     public static HttpApiResponse InternalServerError(string? requestId = null) =>
         Problem(new ProblemDetails
         {
-            Title = "An unexpected error occurred.",
+            Title = "Internal Server Error",
             Status = 500,
             Detail = "The request could not be completed. Quote the request id when reporting it.",
             RequestId = requestId,

@@ -119,7 +119,17 @@ public sealed class JsonLoggerProvider(string functionName, Stream output, LogLe
                 json.WriteNumber(name, Convert.ToInt64(value, CultureInfo.InvariantCulture));
                 break;
             case double or float or decimal:
-                json.WriteNumber(name, Convert.ToDouble(value, CultureInfo.InvariantCulture));
+                var number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                if (double.IsFinite(number))
+                {
+                    json.WriteNumber(name, number);
+                }
+                else
+                {
+                    // JSON has no NaN or Infinity; a log line must never throw.
+                    json.WriteString(name, number.ToString(CultureInfo.InvariantCulture));
+                }
+
                 break;
             case TimeSpan span:
                 json.WriteNumber(name, Math.Round(span.TotalMilliseconds, 3));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Functions.Serialization;
@@ -72,29 +73,49 @@ public sealed class LambdaRuntimeClient : IDisposable
         return new Invocation(requestId, Header(response, DeadlineHeader), Header(response, FunctionArnHeader), Header(response, TraceIdHeader), body);
     }
 
-    public async Task PostResponseAsync(string requestId, Stream result, CancellationToken cancellationToken)
+    /// <returns>Null when accepted; the status when the Runtime API refused it for this invocation (4xx, e.g. 413
+    /// for a response over 6 MB, after which the invocation has failed and nothing more may be posted for it).</returns>
+    /// <exception cref="HttpRequestException">The Runtime API itself failed (5xx, connection): the environment is done.</exception>
+    public async Task<HttpStatusCode?> PostResponseAsync(string requestId, Stream result, CancellationToken cancellationToken)
     {
         using var content = new StreamContent(result);
         content.Headers.ContentType = JsonMediaType;
         using var response = await _http.PostAsync($"invocation/{Uri.EscapeDataString(requestId)}/response", content, cancellationToken).ConfigureAwait(false);
-        response.EnsureSuccessStatusCode();
+        return Refusal(response);
     }
 
-    public Task PostInvocationErrorAsync(string requestId, Exception exception, CancellationToken cancellationToken) =>
+    /// <inheritdoc cref="PostResponseAsync"/>
+    public Task<HttpStatusCode?> PostInvocationErrorAsync(string requestId, Exception exception, CancellationToken cancellationToken) =>
         PostErrorAsync($"invocation/{Uri.EscapeDataString(requestId)}/error", "Unhandled", RuntimeError.From(exception), cancellationToken);
 
     /// <param name="errorType">Lambda recommends <c>Category.Reason</c>, e.g. Runtime.ConfigInvalid.</param>
-    public Task PostInitErrorAsync(string errorType, Exception exception, CancellationToken cancellationToken) =>
+    public Task<HttpStatusCode?> PostInitErrorAsync(string errorType, Exception exception, CancellationToken cancellationToken) =>
         PostErrorAsync("init/error", errorType, RuntimeError.From(exception), cancellationToken);
 
-    private async Task PostErrorAsync(string path, string errorType, RuntimeError error, CancellationToken cancellationToken)
+    private async Task<HttpStatusCode?> PostErrorAsync(string path, string errorType, RuntimeError error, CancellationToken cancellationToken)
     {
         using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(error, FunctionsJsonContext.Default.RuntimeError));
         content.Headers.ContentType = JsonMediaType;
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         request.Headers.TryAddWithoutValidation(ErrorTypeHeader, errorType);
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return Refusal(response);
+    }
+
+    private static HttpStatusCode? Refusal(HttpResponseMessage response)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        if ((int)response.StatusCode is >= 400 and < 500)
+        {
+            return response.StatusCode;
+        }
+
         response.EnsureSuccessStatusCode();
+        return null;
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

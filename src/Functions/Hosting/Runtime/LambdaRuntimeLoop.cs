@@ -40,30 +40,29 @@ public sealed partial class LambdaRuntimeLoop(LambdaRuntimeClient client, Functi
         {
             // Any failure of one invocation is that invocation's error; the environment stays usable.
             LogInvocationFailed(logger, ex, invocation.RequestId);
-            await client.PostInvocationErrorAsync(invocation.RequestId, ex, stoppingToken).ConfigureAwait(false);
+            LogIfRefused(await client.PostInvocationErrorAsync(invocation.RequestId, ex, stoppingToken).ConfigureAwait(false), invocation.RequestId, -1);
             return;
         }
 
         await using (result.ConfigureAwait(false))
         {
-            try
-            {
-                await client.PostResponseAsync(invocation.RequestId, result, stoppingToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.RequestEntityTooLarge)
-            {
-                // The Runtime API refuses responses over its limit (6 MB synchronous); the invocation then has to fail.
-                LogResponseTooLarge(logger, invocation.RequestId, result.CanSeek ? result.Length : -1);
-                await client.PostInvocationErrorAsync(
-                    invocation.RequestId,
-                    new InvalidOperationException("The function's response is larger than the Lambda Runtime API accepts."),
-                    stoppingToken).ConfigureAwait(false);
-            }
+            var length = result.CanSeek ? result.Length : -1;
+            LogIfRefused(await client.PostResponseAsync(invocation.RequestId, result, stoppingToken).ConfigureAwait(false), invocation.RequestId, length);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Response of {AwsRequestId} refused as too large ({ResponseBytes} bytes)")]
-    private static partial void LogResponseTooLarge(ILogger logger, string awsRequestId, long responseBytes);
+    // A 4xx is this invocation's end: the Runtime API has failed it (413: response over 6 MB) and answers any
+    // further post for it with 403 (brefphp/bref#1483), so nothing more is sent and the loop goes on.
+    private void LogIfRefused(HttpStatusCode? refused, string requestId, long responseBytes)
+    {
+        if (refused is { } status)
+        {
+            LogPostRefused(logger, requestId, (int)status, responseBytes);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The Runtime API refused the result of {AwsRequestId} with {StatusCode} ({ResponseBytes} bytes)")]
+    private static partial void LogPostRefused(ILogger logger, string awsRequestId, int statusCode, long responseBytes);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Invocation {AwsRequestId} failed")]
     private static partial void LogInvocationFailed(ILogger logger, Exception exception, string awsRequestId);
