@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Functions.Api;
 using Functions.Hosting.Http;
 using Functions.Hosting.Runtime;
+using Functions.Scheduler;
 
 namespace Functions.Serialization;
 
@@ -20,4 +21,9 @@ namespace Functions.Serialization;
 [JsonSerializable(typeof(RuntimeError))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(CreateScheduleRequest))]
+[JsonSerializable(typeof(CreateScheduleResponse))]
+[JsonSerializable(typeof(GetScheduleResponse))]
+[JsonSerializable(typeof(ListSchedulesResponse))]
+[JsonSerializable(typeof(SchedulerErrorBody))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

@@ -1,0 +1,25 @@
+namespace Functions.Tasks;
+
+/// <summary>One task as the store holds it. The payload and headers live here, never in the schedule.</summary>
+public sealed record TaskRecord
+{
+    public required string TaskId { get; init; }
+    public required TaskState Status { get; init; }
+    public required DateTimeOffset RunAt { get; init; }
+    public required string Url { get; init; }
+    public required string Method { get; init; }
+    public required IReadOnlyDictionary<string, string> Headers { get; init; }
+
+    /// <summary>The JSON object to send, as its raw text.</summary>
+    public required string Data { get; init; }
+    public required int MaxAttempts { get; init; }
+    public required int TimeoutSeconds { get; init; }
+    public int Attempts { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required DateTimeOffset UpdatedAt { get; init; }
+    public string? ScheduleName { get; init; }
+    public string? ScheduleArn { get; init; }
+    public string? IdempotencyKey { get; init; }
+    public int? LastStatusCode { get; init; }
+    public string? LastError { get; init; }
+}
