@@ -34,6 +34,7 @@ public static class CompositionRoot
             logging.SetMinimumLevel(level);
             logging.AddProvider(new JsonLoggerProvider(function.Name, logOutput, level));
         });
+        services.AddFunctionServices();
         function.Register(services);
         overrides?.Invoke(services);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });

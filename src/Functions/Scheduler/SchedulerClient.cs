@@ -23,6 +23,9 @@ public interface ISchedulerClient
     Task<bool> DeleteScheduleAsync(string name, string groupName, string? clientToken, CancellationToken cancellationToken);
 
     Task<ListSchedulesResponse> ListSchedulesAsync(string groupName, string? namePrefix, string? nextToken, CancellationToken cancellationToken);
+
+    /// <summary>Creates a schedule group unless it exists (local runner and tests; the template makes the real one).</summary>
+    Task EnsureScheduleGroupAsync(string groupName, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -136,6 +139,18 @@ public sealed class SchedulerClient : ISchedulerClient, IDisposable
 
         var response = await SendAsync(HttpMethod.Get, $"schedules?{query}", null, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.Deserialize(response, FunctionsJsonContext.Default.ListSchedulesResponse) ?? new ListSchedulesResponse();
+    }
+
+    public async Task EnsureScheduleGroupAsync(string groupName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(HttpMethod.Post, $"schedule-groups/{Uri.EscapeDataString(groupName)}", "{}"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SchedulerConflictException)
+        {
+            // It exists.
+        }
     }
 
     private async Task<byte[]> SendAsync(HttpMethod method, string path, byte[]? body, CancellationToken cancellationToken) =>

@@ -22,10 +22,20 @@ public static class TaskTableSchema
     /// <summary>Epoch seconds after which DynamoDB's TTL removes a finished item.</summary>
     public const string ExpiresAt = "expires_at";
 
+    /// <summary>"task" on task items only: the by-created index's partition key (sparse like by-status).</summary>
+    public const string Entity = "entity";
+
     /// <summary>Lists tasks of one status, newest first.</summary>
     public const string StatusIndex = "by-status";
 
-    /// <summary>The task fields a listing shows, projected so a page is one Query with no reads behind it.</summary>
+    /// <summary>
+    /// Lists all tasks, newest first. One partition ("task"): fine to a few hundred new tasks a second; past
+    /// that, shard the partition key (task#0..N) and merge pages.
+    /// </summary>
+    public const string CreatedIndex = "by-created";
+
+    /// <summary>The task fields a listing shows, projected so a page is one Query with no reads behind it.
+    /// (The index keys, the table key and, on by-status, the status itself come with every projection.)</summary>
     public static readonly IReadOnlyList<string> StatusIndexProjection =
     [
         "task_id", "run_at", "url", "method", "attempts", "max_attempts",
@@ -42,6 +52,7 @@ public static class TaskTableSchema
             new AttributeDefinition(PartitionKey, ScalarAttributeType.S),
             new AttributeDefinition(Status, ScalarAttributeType.S),
             new AttributeDefinition(CreatedAt, ScalarAttributeType.S),
+            new AttributeDefinition(Entity, ScalarAttributeType.S),
         ],
         KeySchema = [new KeySchemaElement(PartitionKey, KeyType.HASH)],
         GlobalSecondaryIndexes =
@@ -51,6 +62,12 @@ public static class TaskTableSchema
                 IndexName = StatusIndex,
                 KeySchema = [new KeySchemaElement(Status, KeyType.HASH), new KeySchemaElement(CreatedAt, KeyType.RANGE)],
                 Projection = new Projection { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [.. StatusIndexProjection] },
+            },
+            new GlobalSecondaryIndex
+            {
+                IndexName = CreatedIndex,
+                KeySchema = [new KeySchemaElement(Entity, KeyType.HASH), new KeySchemaElement(CreatedAt, KeyType.RANGE)],
+                Projection = new Projection { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [.. StatusIndexProjection, Status] },
             },
         ],
     };

@@ -97,4 +97,12 @@ public sealed record ProblemDetails
     public string? Instance { get; init; }
     public string? RequestId { get; init; }
     public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
+
+    /// <summary>Extension: the task the problem is about, when there is one.</summary>
+    [JsonPropertyName("task_id")]
+    public string? TaskId { get; init; }
+
+    /// <summary>Extension: that task's status (e.g. why it cannot be cancelled).</summary>
+    [JsonPropertyName("task_status")]
+    public string? TaskStatus { get; init; }
 }

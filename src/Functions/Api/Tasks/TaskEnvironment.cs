@@ -1,0 +1,18 @@
+namespace Functions.Api.Tasks;
+
+/// <summary>The CloudFormation values (Fn::Sub) the task functions' settings come from, named once.</summary>
+internal static class TaskEnvironment
+{
+    public const string Table = "${TasksTable}";
+    public const string TableArn = "${TasksTable.Arn}";
+    public const string TableIndexes = "${TasksTable.Arn}/index/*";
+    public const string RetentionDays = "${TaskRetentionDays}";
+    public const string ScheduleGroup = "${ScheduleGroup}";
+    public const string GroupSchedules = "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${ScheduleGroup}/*";
+    public const string SchedulerRoleArn = "${SchedulerRole.Arn}";
+    public const string ForwarderArn = "${ForwarderFunction.Arn}";
+    public const string DeadLetterQueueArn = "${DeadLetterQueue.Arn}";
+    public const string CallbackBaseUrl = "https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}";
+    public const string ApiTokenParameter = "${ApiTokenParameterName}";
+    public const string ApiTokenParameterArn = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ApiTokenParameterName}";
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Functions.Scheduler;
+using Functions.TaskStore;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Tasks;
+
+public abstract record ScheduleResult
+{
+    /// <summary>The task exists and will run (or ran); <see cref="Replayed"/> when an idempotency key found it.</summary>
+    public sealed record Accepted(TaskRecord Task, bool Replayed) : ScheduleResult;
+
+    /// <summary>The idempotency key names a task made from a different request.</summary>
+    public sealed record KeyReused(string ExistingTaskId) : ScheduleResult;
+
+    /// <summary>CreateSchedule failed; the task ended failed. Throttled: the caller may retry later.</summary>
+    public sealed record SchedulerFailed(TaskRecord? Task, SchedulerException Error) : ScheduleResult;
+}
+
+public abstract record CancelResult
+{
+    public sealed record Cancelled(TaskRecord Task) : CancelResult;
+
+    public sealed record NotFound : CancelResult;
+
+    /// <summary>Running or finished: too late to cancel.</summary>
+    public sealed record TooLate(TaskRecord Task) : CancelResult;
+}
+
+/// <summary>
+/// Schedules and cancels tasks. Nothing accepted is lost and nothing dangles: the task is written first
+/// (pending, with its schedule's name), then the schedule is created (ClientToken = task id, so a retried
+/// create is the same create), then its ARN is recorded (scheduled). If CreateSchedule fails the task ends
+/// failed; if recording fails the schedule still fires and the forwarder claims the pending task.
+/// </summary>
+public sealed partial class TaskSchedulingService(
+    ITaskStore store,
+    ISchedulerClient scheduler,
+    SchedulerSettings schedulerSettings,
+    TimeProvider time,
+    ILogger<TaskSchedulingService> logger)
+{
+    /// <summary>A schedule is never asked for a time closer than this: Scheduler rejects at() times already past.</summary>
+    public static readonly TimeSpan MinimumLead = TimeSpan.FromSeconds(2);
+
+    private static readonly JsonWriterOptions InputWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static string ScheduleName(string taskId, int attempt = 1) => attempt <= 1 ? $"task-{taskId}" : $"task-{taskId}-{attempt}";
+
+    public static string NewTaskId() => Guid.CreateVersion7().ToString("N");
+
+    public async Task<ScheduleResult> ScheduleAsync(ValidTaskRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = time.GetUtcNow();
+        var taskId = NewTaskId();
+        var scheduleName = ScheduleName(taskId);
+        var task = new TaskRecord
+        {
+            TaskId = taskId,
+            Status = TaskState.Pending,
+            RunAt = request.Timing.RunAt(now),
+            Url = request.Url,
+            Method = request.Method,
+            Headers = request.Headers,
+            Data = request.Data,
+            MaxAttempts = request.MaxAttempts,
+            TimeoutSeconds = request.TimeoutSeconds,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ScheduleName = scheduleName,
+            IdempotencyKey = request.IdempotencyKey,
+        };
+
+        var fingerprint = request.IdempotencyKey is null ? null : request.Fingerprint();
+        var created = await store.CreateAsync(task, fingerprint, cancellationToken).ConfigureAwait(false);
+        if (!created.Created)
+        {
+            if (created.ExistingFingerprint != fingerprint)
+            {
+                return new ScheduleResult.KeyReused(created.ExistingTaskId!);
+            }
+
+            var existing = await store.GetAsync(created.ExistingTaskId!, cancellationToken).ConfigureAwait(false);
+            LogReplayed(logger, created.ExistingTaskId!);
+            return existing is null ? new ScheduleResult.KeyReused(created.ExistingTaskId!) : new ScheduleResult.Accepted(existing, Replayed: true);
+        }
+
+        string arn;
+        try
+        {
+            arn = await scheduler.CreateScheduleAsync(scheduleName, CreateRequest(task, scheduleName, now), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SchedulerException ex)
+        {
+            // Owner of pending -> failed: no schedule exists, so nothing will ever run this task.
+            LogCreateFailed(logger, ex, taskId, ex.ErrorType);
+            var failed = await store.MoveAsync(taskId, TaskState.Failed, new TaskChanges { LastError = $"CreateSchedule failed: {ex.ErrorType}" }, CancellationToken.None).ConfigureAwait(false);
+            return new ScheduleResult.SchedulerFailed(failed.Task, ex);
+        }
+
+        // Owner of pending -> scheduled. Refused when CancelTaskFunction or the forwarder got there first.
+        MoveOutcome recorded;
+        try
+        {
+            recorded = await store.MoveAsync(taskId, TaskState.Scheduled, new TaskChanges { ScheduleArn = arn }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The schedule exists and will fire; the forwarder claims a pending task. The caller's task is safe.
+            LogRecordFailed(logger, ex, taskId);
+            return new ScheduleResult.Accepted(task with { ScheduleArn = arn }, Replayed: false);
+        }
+
+        if (!recorded.Moved && recorded.Task is { Status: TaskState.Cancelled })
+        {
+            // Cancelled while the schedule was being created: its schedule must not be left behind.
+            await scheduler.DeleteScheduleAsync(scheduleName, schedulerSettings.GroupName, null, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        LogScheduled(logger, taskId, task.RunAt, arn);
+        return new ScheduleResult.Accepted(recorded.Task ?? task with { ScheduleArn = arn }, Replayed: false);
+    }
+
+    public async Task<CancelResult> CancelAsync(string taskId, CancellationToken cancellationToken)
+    {
+        // Owner of pending | scheduled | retrying -> cancelled. The forwarder's claim and this move are both
+        // conditional on the status, so exactly one of them wins.
+        var moved = await store.MoveAsync(taskId, TaskState.Cancelled, new TaskChanges(), cancellationToken).ConfigureAwait(false);
+        if (!moved.Moved)
+        {
+            return moved.Task switch
+            {
+                null => new CancelResult.NotFound(),
+                { Status: TaskState.Cancelled } task => new CancelResult.Cancelled(task),
+                var task => new CancelResult.TooLate(task),
+            };
+        }
+
+        var cancelled = moved.Task!;
+        try
+        {
+            await scheduler.DeleteScheduleAsync(cancelled.ScheduleName ?? ScheduleName(taskId), schedulerSettings.GroupName, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SchedulerException or HttpRequestException)
+        {
+            // Harmless if it stays: when it fires, the forwarder finds the task cancelled and does nothing.
+            LogDeleteFailed(logger, ex, taskId);
+        }
+
+        LogCancelled(logger, taskId);
+        return new CancelResult.Cancelled(cancelled);
+    }
+
+    /// <summary>The one-time schedule of a task's delivery. Its Input is the task id only, never the payload.</summary>
+    public CreateScheduleRequest CreateRequest(TaskRecord task, string scheduleName, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var fireAt = task.RunAt < now + MinimumLead ? now + MinimumLead : task.RunAt;
+        // at() has whole seconds: round up, so a delivery never fires before its run_at.
+        var seconds = (fireAt.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
+        var at = new DateTime(seconds * TimeSpan.TicksPerSecond, DateTimeKind.Utc);
+        return new CreateScheduleRequest
+        {
+            GroupName = schedulerSettings.GroupName,
+            ScheduleExpression = $"at({at.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)})",
+            ScheduleExpressionTimezone = "UTC",
+            FlexibleTimeWindow = new FlexibleTimeWindow { Mode = "OFF" },
+            ActionAfterCompletion = "DELETE",
+            ClientToken = scheduleName.Replace('.', '-'),
+            Description = $"Delivery of task {task.TaskId}",
+            State = "ENABLED",
+            Target = new ScheduleTarget
+            {
+                Arn = schedulerSettings.ForwarderArn,
+                RoleArn = schedulerSettings.RoleArn,
+                Input = ForwarderInput(task.TaskId),
+                // Retries of the Lambda invocation itself (throttling, service errors): as many as Scheduler
+                // allows for a day, then the dead-letter queue. The forwarder's claim makes repeats harmless.
+                RetryPolicy = new RetryPolicy { MaximumEventAgeInSeconds = 86400, MaximumRetryAttempts = 185 },
+                DeadLetterConfig = new DeadLetterConfig { Arn = schedulerSettings.DeadLetterQueueArn },
+            },
+        };
+    }
+
+    /// <summary>The forwarder's event: the task id and Scheduler's context attributes, substituted when it fires.</summary>
+    public static string ForwarderInput(string taskId)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, InputWriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("task_id", taskId);
+            json.WriteString("scheduler_attempt", "<aws.scheduler.attempt-number>");
+            json.WriteString("execution_id", "<aws.scheduler.execution-id>");
+            json.WriteString("scheduled_time", "<aws.scheduler.scheduled-time>");
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled task {TaskId} for {RunAt} as {ScheduleArn}")]
+    private static partial void LogScheduled(ILogger logger, string taskId, DateTimeOffset runAt, string scheduleArn);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Idempotency key matched task {TaskId}; no new schedule")]
+    private static partial void LogReplayed(ILogger logger, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "CreateSchedule failed for task {TaskId}: {ErrorType}")]
+    private static partial void LogCreateFailed(ILogger logger, Exception exception, string taskId, string errorType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule of task {TaskId} exists but recording it failed; the forwarder will claim the pending task")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled task {TaskId}")]
+    private static partial void LogCancelled(ILogger logger, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cancelled task {TaskId} but could not delete its schedule; it will fire and be ignored")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string taskId);
+}

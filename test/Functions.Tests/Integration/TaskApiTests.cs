@@ -1,0 +1,289 @@
+using System.Text.Json;
+using Functions.Scheduler;
+using Functions.Tasks;
+using Functions.Tests.Support;
+
+namespace Functions.Tests.Integration;
+
+/// <summary>Schedule, inspect, list and cancel, through the functions' entry points, against moto_server.</summary>
+[Collection(MotoGroup.Name)]
+public sealed class TaskApiTests(MotoServer moto)
+{
+    private const string GuideBody = """{"delay_minutes": 30, "data": {"task_id": 123, "user_id": 456, "action": "send_notification"}}""";
+
+    [Fact]
+    public async Task Schedule_WithTheGuidesExample_WritesTheTaskAndAScheduleThatCarriesOnlyItsId()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+        var before = DateTimeOffset.UtcNow;
+
+        var response = await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody);
+
+        Assert.Equal(202, response.StatusCode);
+        var body = TaskApi.Json(response);
+        Assert.True(body.GetProperty("success").GetBoolean());
+        Assert.Equal("Task scheduled successfully", body.GetProperty("message").GetString());
+        Assert.Equal(30, body.GetProperty("scheduled_in_minutes").GetInt64());
+        Assert.Equal("scheduled", body.GetProperty("status").GetString());
+        var taskId = body.GetProperty("task_id").GetString()!;
+        var arn = body.GetProperty("schedule_arn").GetString()!;
+        Assert.EndsWith($"schedule/{api.Group}/task-{taskId}", arn, StringComparison.Ordinal);
+        var runAt = DateTimeOffset.Parse(body.GetProperty("run_at").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(runAt, before.AddMinutes(30), DateTimeOffset.UtcNow.AddMinutes(30));
+
+        var schedule = await api.Scheduler.GetScheduleAsync($"task-{taskId}", api.Group, CancellationToken.None);
+        Assert.NotNull(schedule);
+        Assert.Matches(@"^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$", schedule.ScheduleExpression);
+        var at = DateTime.ParseExact(schedule.ScheduleExpression![3..^1], "yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+        Assert.InRange((at - runAt.UtcDateTime).TotalSeconds, 0, 1);
+        Assert.Equal("OFF", schedule.FlexibleTimeWindow!.Mode);
+        Assert.Equal("DELETE", schedule.ActionAfterCompletion);
+        Assert.Equal(api.Settings[TaskSettingNames.ForwarderArn], schedule.Target!.Arn);
+        Assert.Equal(api.Settings[TaskSettingNames.SchedulerRoleArn], schedule.Target.RoleArn);
+        Assert.Equal(api.Settings[TaskSettingNames.DeadLetterQueueArn], schedule.Target.DeadLetterConfig!.Arn);
+        Assert.Equal(185, schedule.Target.RetryPolicy!.MaximumRetryAttempts);
+        using var input = JsonDocument.Parse(schedule.Target.Input!);
+        Assert.Equal(taskId, input.RootElement.GetProperty("task_id").GetString());
+        Assert.Equal("<aws.scheduler.attempt-number>", input.RootElement.GetProperty("scheduler_attempt").GetString());
+        Assert.DoesNotContain("send_notification", schedule.Target.Input, StringComparison.Ordinal);
+        Assert.DoesNotContain(TaskApi.Token, schedule.Target.Input, StringComparison.Ordinal);
+
+        var task = TaskApi.Json(await api.SendAsync("GET", $"/api/v1/tasks/{taskId}"));
+        Assert.Equal("scheduled", task.GetProperty("status").GetString());
+        Assert.Equal("https://api.example.com/api/v1/tasks/callback", task.GetProperty("url").GetString());
+        Assert.Equal("POST", task.GetProperty("method").GetString());
+        Assert.Equal(0, task.GetProperty("attempts").GetInt32());
+        Assert.Equal(arn, task.GetProperty("schedule_arn").GetString());
+        Assert.Equal(JsonValueKind.Null, task.GetProperty("last_status_code").ValueKind);
+    }
+
+    [Fact]
+    public async Task Cancel_DeletesTheScheduleAndEndsTheTask_AndIsHarmlessTwice()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+        var taskId = TaskApi.Json(await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody)).GetProperty("task_id").GetString();
+
+        var first = await api.SendAsync("DELETE", $"/api/v1/tasks/{taskId}");
+        var second = await api.SendAsync("DELETE", $"/api/v1/tasks/{taskId}");
+
+        Assert.Equal(200, first.StatusCode);
+        Assert.Equal("cancelled", TaskApi.Json(first).GetProperty("status").GetString());
+        Assert.Equal(200, second.StatusCode);
+        Assert.Equal("cancelled", TaskApi.Json(second).GetProperty("status").GetString());
+        Assert.Null(await api.Scheduler.GetScheduleAsync($"task-{taskId}", api.Group, CancellationToken.None));
+        Assert.Equal("cancelled", TaskApi.Json(await api.SendAsync("GET", $"/api/v1/tasks/{taskId}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Cancel_OfAnUnknownTask_Is404()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+
+        var response = await api.SendAsync("DELETE", $"/api/v1/tasks/{TaskSchedulingService.NewTaskId()}");
+
+        Assert.Equal(404, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancel_OfAFailedTask_Is409WithItsStatus()
+    {
+        await using var api = await TaskApi.CreateAsync(moto, s => s[TaskSettingNames.ScheduleGroup] = "no-such-group", createGroup: false);
+        var failed = TaskApi.Json(await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody));
+
+        var response = await api.SendAsync("DELETE", $"/api/v1/tasks/{failed.GetProperty("task_id").GetString()}");
+
+        Assert.Equal(409, response.StatusCode);
+        Assert.Equal("failed", TaskApi.Json(response).GetProperty("task_status").GetString());
+    }
+
+    [Fact]
+    public async Task Schedule_WhenCreateScheduleFails_EndsTheTaskFailedAndAnswers502WithoutASchedule()
+    {
+        await using var api = await TaskApi.CreateAsync(moto, s => s[TaskSettingNames.ScheduleGroup] = "no-such-group", createGroup: false);
+
+        var response = await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody);
+
+        Assert.Equal(502, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Headers!["content-type"]);
+        var problem = TaskApi.Json(response);
+        Assert.Equal("failed", problem.GetProperty("task_status").GetString());
+        var task = TaskApi.Json(await api.SendAsync("GET", $"/api/v1/tasks/{problem.GetProperty("task_id").GetString()}"));
+        Assert.Equal("failed", task.GetProperty("status").GetString());
+        // moto answers CreateSchedule in a missing group with a bare 500 (retried, then given up); AWS with ResourceNotFoundException.
+        Assert.StartsWith("CreateSchedule failed: ", task.GetProperty("last_error").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Schedule_WithARepeatedIdempotencyKey_ReturnsTheFirstTaskWithOneSchedule_AndRefusesADifferentRequest()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+        const string body = """{"delay_seconds": 600, "idempotency_key": "order-42", "data": {"b": 1, "a": [1, 2]}}""";
+        const string sameReordered = """{"idempotency_key": "order-42", "data": {"a": [1, 2], "b": 1}, "delay_seconds": 600}""";
+
+        var first = await api.SendAsync("POST", "/api/v1/tasks/schedule", body);
+        var again = await api.SendAsync("POST", "/api/v1/tasks/schedule", sameReordered);
+        var different = await api.SendAsync("POST", "/api/v1/tasks/schedule", """{"delay_seconds": 601, "idempotency_key": "order-42", "data": {}}""");
+
+        Assert.Equal(202, first.StatusCode);
+        Assert.Equal(200, again.StatusCode);
+        Assert.Equal(TaskApi.Json(first).GetProperty("task_id").GetString(), TaskApi.Json(again).GetProperty("task_id").GetString());
+        Assert.Equal(409, different.StatusCode);
+        Assert.True(TaskApi.Json(different).GetProperty("errors").TryGetProperty("idempotency_key", out _));
+        Assert.Single(await api.SchedulesAsync());
+    }
+
+    [Fact]
+    public async Task Schedule_With20ConcurrentRequestsForOneKey_CreatesOneTaskAndOneSchedule()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+        const string body = """{"delay_minutes": 5, "idempotency_key": "burst", "data": {"n": 1}}""";
+        api.Host("ScheduleTaskFunction");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => api.SendAsync("POST", "/api/v1/tasks/schedule", body))));
+
+        Assert.All(responses, r => Assert.True(r.StatusCode is 200 or 202, r.Body));
+        Assert.Single(responses.Select(r => TaskApi.Json(r).GetProperty("task_id").GetString()).Distinct());
+        Assert.Single(responses, r => r.StatusCode == 202);
+        Assert.Single(await api.SchedulesAsync());
+        var listed = TaskApi.Json(await api.SendAsync("GET", "/api/v1/tasks", query: "limit=100"));
+        Assert.Single(listed.GetProperty("tasks").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task List_PagesNewestFirstAcrossTheCursor_ByStatusOrAll()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(TaskApi.Json(await api.SendAsync("POST", "/api/v1/tasks/schedule", "{\"delay_minutes\": " + (10 + i) + ", \"data\": {\"i\": " + i + "}}")).GetProperty("task_id").GetString()!);
+            await Task.Delay(5);
+        }
+
+        await api.SendAsync("DELETE", $"/api/v1/tasks/{ids[1]}");
+
+        async Task<List<string>> All(string? status)
+        {
+            var seen = new List<string>();
+            string? cursor = null;
+            var pages = 0;
+            do
+            {
+                var query = "limit=2" + (status is null ? "" : "&status=" + status) + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
+                var page = TaskApi.Json(await api.SendAsync("GET", "/api/v1/tasks", query: query));
+                seen.AddRange(page.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("task_id").GetString()!));
+                cursor = page.GetProperty("next_cursor").GetString();
+                Assert.True(++pages <= 5, "the cursor must end");
+            }
+            while (cursor is not null);
+            return seen;
+        }
+
+        var all = await All(null);
+        var scheduled = await All("scheduled");
+        var cancelled = await All("cancelled");
+
+        Assert.Equal(Enumerable.Reverse(ids), all);
+        Assert.Equal(Enumerable.Reverse(ids).Where(id => id != ids[1]), scheduled);
+        Assert.Equal([ids[1]], cancelled);
+    }
+
+    [Theory]
+    [InlineData("status=done", "status")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=101", "limit")]
+    [InlineData("limit=ten", "limit")]
+    [InlineData("cursor=not-a-cursor", "cursor")]
+    public async Task List_WithABadParameter_Is400NamingIt(string query, string field)
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+
+        var response = await api.SendAsync("GET", "/api/v1/tasks", query: query);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.True(TaskApi.Json(response).GetProperty("errors").TryGetProperty(field, out _), response.Body);
+    }
+
+    [Fact]
+    public async Task List_WithACursorFromAnotherStatus_Is400()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+        for (var i = 0; i < 3; i++)
+        {
+            await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody);
+        }
+
+        var cursor = TaskApi.Json(await api.SendAsync("GET", "/api/v1/tasks", query: "limit=1&status=scheduled")).GetProperty("next_cursor").GetString()!;
+        var response = await api.SendAsync("GET", "/api/v1/tasks", query: "limit=1&cursor=" + Uri.EscapeDataString(cursor));
+
+        Assert.Equal(400, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-token")]
+    [InlineData("")]
+    public async Task EveryRoute_WithoutTheToken_Is401AndChangesNothing(string? token)
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+
+        var responses = new[]
+        {
+            await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody, token),
+            await api.SendAsync("GET", $"/api/v1/tasks/{TaskSchedulingService.NewTaskId()}", token: token),
+            await api.SendAsync("DELETE", $"/api/v1/tasks/{TaskSchedulingService.NewTaskId()}", token: token),
+            await api.SendAsync("GET", "/api/v1/tasks", token: token),
+        };
+
+        Assert.All(responses, r =>
+        {
+            Assert.Equal(401, r.StatusCode);
+            Assert.Equal("application/problem+json", r.Headers!["content-type"]);
+            Assert.Equal("Bearer", r.Headers["www-authenticate"]);
+        });
+        Assert.Empty(await api.SchedulesAsync());
+        Assert.Empty(TaskApi.Json(await api.SendAsync("GET", "/api/v1/tasks")).GetProperty("tasks").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("{not json", "body")]
+    [InlineData("""{"data": {}}""", "delay_minutes")]
+    [InlineData("""{"delay_minutes": 1, "delay_seconds": 60, "data": {}}""", "delay_seconds")]
+    [InlineData("""{"delay_minutes": -1, "data": {}}""", "delay_minutes")]
+    [InlineData("""{"delay_minutes": 525601, "data": {}}""", "delay_minutes")]
+    [InlineData("""{"delay_minutes": "thirty", "data": {}}""", "delay_minutes")]
+    [InlineData("""{"run_at": "2020-01-01T00:00:00Z", "data": {}}""", "run_at")]
+    [InlineData("""{"run_at": "2099-01-01T00:00:00", "data": {}}""", "run_at")]
+    [InlineData("""{"delay_minutes": 1, "method": "TRACE", "data": {}}""", "method")]
+    [InlineData("""{"delay_minutes": 1, "url": "http://example.com/hook", "data": {}}""", "url")]
+    [InlineData("""{"delay_minutes": 1, "url": "https://169.254.169.254/latest/meta-data", "data": {}}""", "url")]
+    [InlineData("""{"delay_minutes": 1, "url": "https://user:pw@example.com/", "data": {}}""", "url")]
+    [InlineData("""{"delay_minutes": 1, "data": [1, 2]}""", "data")]
+    [InlineData("""{"delay_minutes": 1, "data": {}, "headers": {"Host": "evil"}}""", "headers.Host")]
+    [InlineData("""{"delay_minutes": 1, "data": {}, "headers": {"webhook-signature": "v1,x"}}""", "headers.webhook-signature")]
+    [InlineData("""{"delay_minutes": 1, "data": {}, "max_attempts": 11}""", "max_attempts")]
+    [InlineData("""{"delay_minutes": 1, "data": {}, "timeout_seconds": 0}""", "timeout_seconds")]
+    [InlineData("""{"delay_minutes": 1, "data": {}, "surprise": true}""", "surprise")]
+    public async Task Schedule_WithBadInput_Is400NamingTheField_AndWritesNothing(string body, string field)
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+
+        var response = await api.SendAsync("POST", "/api/v1/tasks/schedule", body);
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Headers!["content-type"]);
+        var errors = TaskApi.Json(response).GetProperty("errors");
+        Assert.True(errors.TryGetProperty(field, out _), $"errors name {string.Join(", ", errors.EnumerateObject().Select(p => p.Name))}, not {field}");
+        Assert.Empty(await api.SchedulesAsync());
+        Assert.Empty(TaskApi.Json(await api.SendAsync("GET", "/api/v1/tasks")).GetProperty("tasks").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Get_OfAnUnknownTask_Is404_AndOfAMalformedId_Is400()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+
+        Assert.Equal(404, (await api.SendAsync("GET", $"/api/v1/tasks/{TaskSchedulingService.NewTaskId()}")).StatusCode);
+        Assert.Equal(400, (await api.SendAsync("GET", "/api/v1/tasks/not-an-id")).StatusCode);
+    }
+}
