@@ -9,7 +9,7 @@ namespace Functions.Tests.Integration;
 public sealed class TasksTableTests(MotoServer moto)
 {
     [Fact]
-    public async Task EnsureCreated_MakesTheTableWithItsStatusIndexAndTtl_AndIsIdempotent()
+    public async Task EnsureCreated_MakesTheTableWithItsIndexesAndTtl_AndIsIdempotent()
     {
         using var dynamoDb = moto.DynamoDb();
         var table = "tasks-" + Guid.NewGuid().ToString("N");
@@ -19,8 +19,9 @@ public sealed class TasksTableTests(MotoServer moto)
 
         var described = (await dynamoDb.DescribeTableAsync(table)).Table;
         Assert.Equal(TaskTableSchema.PartitionKey, Assert.Single(described.KeySchema).AttributeName);
-        var index = Assert.Single(described.GlobalSecondaryIndexes);
-        Assert.Equal(TaskTableSchema.StatusIndex, index.IndexName);
+        Assert.Equal(
+            new[] { TaskTableSchema.CreatedIndex, TaskTableSchema.StatusIndex },
+            described.GlobalSecondaryIndexes.Select(i => i.IndexName).Order(StringComparer.Ordinal));
         var ttl = (await dynamoDb.DescribeTimeToLiveAsync(table)).TimeToLiveDescription;
         Assert.Equal(TaskTableSchema.ExpiresAt, ttl.AttributeName);
         Assert.Equal("ENABLED", ttl.TimeToLiveStatus.Value);

@@ -1,0 +1,61 @@
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+using Functions.Hosting;
+using Functions.Tasks;
+using Functions.Tests.Support;
+
+namespace Functions.Tests.Integration;
+
+/// <summary>The API token read once at init from an SSM SecureString (moto), as in AWS.</summary>
+[Collection(MotoGroup.Name)]
+public sealed class ApiTokenTests(MotoServer moto)
+{
+    [Fact]
+    public async Task TheTokenFromSsm_IsTheOneRequestsMustCarry()
+    {
+        var name = "/tasks-test/" + Guid.NewGuid().ToString("N");
+        using (var ssm = new AmazonSimpleSystemsManagementClient(MotoServer.Credentials, new AmazonSimpleSystemsManagementConfig { ServiceURL = moto.Endpoint, AuthenticationRegion = MotoServer.Region }))
+        {
+            await ssm.PutParameterAsync(new PutParameterRequest { Name = name, Value = "from-ssm-token", Type = ParameterType.SecureString });
+        }
+
+        await using var api = await TaskApi.CreateAsync(moto, s =>
+        {
+            s.Remove(TaskSettingNames.ApiToken);
+            s[TaskSettingNames.ApiTokenParameter] = name;
+        });
+
+        Assert.Equal(200, (await api.SendAsync("GET", "/api/v1/tasks", token: "from-ssm-token")).StatusCode);
+        Assert.Equal(401, (await api.SendAsync("GET", "/api/v1/tasks", token: TaskApi.Token)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AMissingParameter_FailsTheInitNamingTheSetting()
+    {
+        await using var api = await TaskApi.CreateAsync(moto, s =>
+        {
+            s.Remove(TaskSettingNames.ApiToken);
+            s[TaskSettingNames.ApiTokenParameter] = "/tasks-test/absent";
+        });
+
+        var error = Assert.Throws<SettingsException>(() => api.Host("ListTasksFunction"));
+
+        Assert.Equal(TaskSettingNames.ApiTokenParameter, error.Setting);
+    }
+
+    [Theory]
+    [InlineData(TaskSettingNames.TableName, "GetTaskFunction")]
+    [InlineData(TaskSettingNames.ScheduleGroup, "ScheduleTaskFunction")]
+    [InlineData(TaskSettingNames.ForwarderArn, "ScheduleTaskFunction")]
+    [InlineData(TaskSettingNames.CallbackBaseUrl, "ScheduleTaskFunction")]
+    [InlineData("AWS_REGION", "GetTaskFunction")]
+    public async Task AMissingSetting_FailsTheInitNamingIt(string setting, string function)
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+        api.Settings.Remove(setting);
+
+        var error = Assert.Throws<SettingsException>(() => api.Host(function));
+
+        Assert.Equal(setting, error.Setting);
+    }
+}
