@@ -23,6 +23,8 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
     private const string HttpApiAttribute = Ns + ".Annotations.HttpApiAttribute";
     private const string AllowAttribute = Ns + ".Annotations.AllowAttribute";
     private const string EnvironmentAttribute = Ns + ".Annotations.FunctionEnvironmentAttribute";
+    private const string SqsEventAttribute = Ns + ".Annotations.SqsEventAttribute";
+    private const string AsyncInvocationAttribute = Ns + ".Annotations.AsyncInvocationAttribute";
     private const string HttpRequestType = Ns + ".Http.HttpApiRequest";
     private const string HttpResponseType = Ns + ".Http.HttpApiResponse";
     private const string ContextType = Ns + ".InvocationContext";
@@ -63,12 +65,19 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
         public string DeclaringType = "";
         public string Method = "";
         public string? Description;
+        public string? FunctionName;
         public int MemorySize = 512;
         public int Timeout = 15;
         public string? HttpMethod;
         public string? HttpPath;
         public ReturnShape Shape;
-        public readonly List<(string[] Actions, string[] Resources)> Policies = new();
+        public readonly List<(string[] Actions, string[] Resources, string[]? LeadingKeys)> Policies = new();
+        public string? Queue;
+        public int BatchSize = 10;
+        public bool Async;
+        public int AsyncRetries = 2;
+        public int AsyncMaxAge = 21600;
+        public string? AsyncFailureQueue;
         public readonly List<(string Name, string Value)> Environment = new();
         public readonly List<Diagnostic> Diagnostics = new();
         public Location? Location;
@@ -98,6 +107,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
                             case "MemorySize": model.MemorySize = (int)named.Value.Value!; break;
                             case "Timeout": model.Timeout = (int)named.Value.Value!; break;
                             case "Description": model.Description = named.Value.Value as string; break;
+                            case "FunctionName": model.FunctionName = named.Value.Value as string; break;
                         }
                     }
 
@@ -107,7 +117,29 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
                     model.HttpPath = attribute.ConstructorArguments[1].Value as string ?? "";
                     break;
                 case AllowAttribute:
-                    model.Policies.Add((Strings(attribute.ConstructorArguments[0]), Strings(attribute.ConstructorArguments[1])));
+                    var leading = attribute.NamedArguments.Where(n => n.Key == "LeadingKeys").Select(n => Strings(n.Value)).FirstOrDefault();
+                    model.Policies.Add((Strings(attribute.ConstructorArguments[0]), Strings(attribute.ConstructorArguments[1]), leading));
+                    break;
+                case SqsEventAttribute:
+                    model.Queue = attribute.ConstructorArguments[0].Value as string;
+                    foreach (var named in attribute.NamedArguments.Where(n => n.Key == "BatchSize"))
+                    {
+                        model.BatchSize = (int)named.Value.Value!;
+                    }
+
+                    break;
+                case AsyncInvocationAttribute:
+                    model.Async = true;
+                    foreach (var named in attribute.NamedArguments)
+                    {
+                        switch (named.Key)
+                        {
+                            case "MaximumRetryAttempts": model.AsyncRetries = (int)named.Value.Value!; break;
+                            case "MaximumEventAgeInSeconds": model.AsyncMaxAge = (int)named.Value.Value!; break;
+                            case "OnFailureQueue": model.AsyncFailureQueue = named.Value.Value as string; break;
+                        }
+                    }
+
                     break;
                 case EnvironmentAttribute:
                     model.Environment.Add((attribute.ConstructorArguments[0].Value as string ?? "", attribute.ConstructorArguments[1].Value as string ?? ""));
@@ -156,7 +188,17 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             }
         }
 
-        foreach (var (actions, resources) in model.Policies)
+        if (model.Queue is not null && (model.BatchSize < 1 || model.BatchSize > 10000))
+        {
+            Fail($"{model.Name}: SQS BatchSize {model.BatchSize} is outside 1-10000.");
+        }
+
+        if (model.Async && (model.AsyncRetries < 0 || model.AsyncRetries > 2 || model.AsyncMaxAge < 60 || model.AsyncMaxAge > 21600))
+        {
+            Fail($"{model.Name}: asynchronous invocation allows 0-2 retries and an event age of 60-21600 seconds.");
+        }
+
+        foreach (var (actions, resources, _) in model.Policies)
         {
             if (actions.Length == 0 || resources.Length == 0)
             {
@@ -248,14 +290,16 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             s.AppendLine($"            Name: {Literal(f.Name)},");
             s.AppendLine($"            Handler: {Literal(f.DeclaringType.Replace("global::", "") + "." + f.Method)},");
             s.AppendLine($"            Description: {(f.Description is null ? "null" : Literal(f.Description))},");
+            s.AppendLine($"            FunctionName: {(f.FunctionName is null ? "null" : Literal(f.FunctionName))},");
             s.AppendLine($"            MemorySize: {f.MemorySize},");
             s.AppendLine($"            Timeout: {f.Timeout},");
             s.AppendLine($"            Route: {route},");
             s.AppendLine("            Policies:");
             s.AppendLine("            [");
-            foreach (var (actions, resources) in f.Policies)
+            foreach (var (actions, resources, leading) in f.Policies)
             {
-                s.AppendLine($"                new PolicyStatement([{string.Join(", ", actions.Select(Literal))}], [{string.Join(", ", resources.Select(Literal))}]),");
+                var keys = leading is null ? "null" : $"[{string.Join(", ", leading.Select(Literal))}]";
+                s.AppendLine($"                new PolicyStatement([{string.Join(", ", actions.Select(Literal))}], [{string.Join(", ", resources.Select(Literal))}], {keys}),");
             }
 
             s.AppendLine("            ],");
@@ -267,6 +311,8 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             }
 
             s.AppendLine("            ],");
+            s.AppendLine($"            Queue: {(f.Queue is null ? "null" : $"new QueueEventSource({Literal(f.Queue)}, {f.BatchSize})")},");
+            s.AppendLine($"            AsyncInvocation: {(f.Async ? $"new AsyncInvocationSettings({f.AsyncRetries}, {f.AsyncMaxAge}, {(f.AsyncFailureQueue is null ? "null" : Literal(f.AsyncFailureQueue))})" : "null")},");
             s.AppendLine($"            Register: static services => services.TryAddSingleton<{f.DeclaringType}>(),");
             s.AppendLine("            Create: static services =>");
             s.AppendLine("            {");

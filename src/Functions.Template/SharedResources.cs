@@ -16,10 +16,41 @@ public static class SharedResources
     public const string TasksTable = "TasksTable";
     public const string ScheduleGroup = "ScheduleGroup";
     public const string DeadLetterQueue = "DeadLetterQueue";
+    public const string DeliveryQueue = "DeliveryQueue";
+    public const string SchedulerRole = "SchedulerRole";
     public const string LogRetentionParameter = "LogRetentionDays";
 
     public static JsonObject Parameters() => new()
     {
+        ["ApiTokenParameterName"] = new JsonObject
+        {
+            ["Type"] = "String",
+            ["Description"] = "Name of the SSM SecureString holding the API's bearer token (create it before deploying).",
+            ["AllowedPattern"] = "^/[a-zA-Z0-9_.\\-/]+$",
+            ["Default"] = "/delayed-http-tasks/api-token",
+        },
+        ["SigningSecretParameterName"] = new JsonObject
+        {
+            ["Type"] = "String",
+            ["Description"] = "Name of the SSM SecureString holding the webhook signing keys: whsec_<base64>, space-separated, newest first.",
+            ["AllowedPattern"] = "^/[a-zA-Z0-9_.\\-/]+$",
+            ["Default"] = "/delayed-http-tasks/webhook-signing-secret",
+        },
+        ["TaskRetentionDays"] = new JsonObject
+        {
+            ["Type"] = "Number",
+            ["Description"] = "Days a finished task (and an idempotency key) is kept before DynamoDB's TTL removes it.",
+            ["MinValue"] = 1,
+            ["MaxValue"] = 3650,
+            ["Default"] = 30,
+        },
+        ["DeliveryPrecision"] = new JsonObject
+        {
+            ["Type"] = "String",
+            ["Description"] = "second: deliveries land within about a second of run_at (SQS delay for the last stretch); minute: EventBridge Scheduler alone (within the minute).",
+            ["AllowedValues"] = new JsonArray("second", "minute"),
+            ["Default"] = "second",
+        },
         [LogRetentionParameter] = new JsonObject
         {
             ["Type"] = "Number",
@@ -67,6 +98,51 @@ public static class SharedResources
                 ["SqsManagedSseEnabled"] = true,
             },
         },
+        // The last stretch of every wait: per-message DelaySeconds (0-900) gives second precision. A message
+        // whose processing keeps failing moves to the dead-letter queue after five receives.
+        [DeliveryQueue] = new JsonObject
+        {
+            ["Type"] = "AWS::SQS::Queue",
+            ["Properties"] = new JsonObject
+            {
+                // Six times the forwarder's timeout, as Lambda's SQS event source mapping advises.
+                ["VisibilityTimeout"] = 540,
+                ["MessageRetentionPeriod"] = 345600,
+                ["SqsManagedSseEnabled"] = true,
+                ["RedrivePolicy"] = new JsonObject { ["deadLetterTargetArn"] = GetAtt(DeadLetterQueue, "Arn"), ["maxReceiveCount"] = 5 },
+            },
+        },
+        // Assumed by EventBridge Scheduler to invoke the forwarder, and to park what it cannot deliver.
+        [SchedulerRole] = new JsonObject
+        {
+            ["Type"] = "AWS::IAM::Role",
+            ["Properties"] = new JsonObject
+            {
+                ["AssumeRolePolicyDocument"] = new JsonObject
+                {
+                    ["Version"] = "2012-10-17",
+                    ["Statement"] = new JsonArray(new JsonObject
+                    {
+                        ["Effect"] = "Allow",
+                        ["Principal"] = new JsonObject { ["Service"] = "scheduler.amazonaws.com" },
+                        ["Action"] = "sts:AssumeRole",
+                        ["Condition"] = new JsonObject { ["StringEquals"] = new JsonObject { ["aws:SourceAccount"] = Ref("AWS::AccountId") } },
+                    }),
+                },
+                ["Policies"] = new JsonArray(new JsonObject
+                {
+                    ["PolicyName"] = "InvokeForwarder",
+                    ["PolicyDocument"] = new JsonObject
+                    {
+                        ["Version"] = "2012-10-17",
+                        ["Statement"] = new JsonArray(
+                            // By name, not GetAtt: the forwarder's role may pass this role, so a reference back would be a cycle.
+                            new JsonObject { ["Effect"] = "Allow", ["Action"] = "lambda:InvokeFunction", ["Resource"] = Sub(Functions.Api.Tasks.TaskEnvironment.ForwarderArnByName) },
+                            new JsonObject { ["Effect"] = "Allow", ["Action"] = "sqs:SendMessage", ["Resource"] = GetAtt(DeadLetterQueue, "Arn") }),
+                    },
+                }),
+            },
+        },
         ["DeadLetterQueueAlarm"] = new JsonObject
         {
             ["Type"] = "AWS::CloudWatch::Alarm",
@@ -96,6 +172,7 @@ public static class SharedResources
         ["TasksTableName"] = new JsonObject { ["Description"] = "The tasks table.", ["Value"] = Ref(TasksTable) },
         ["ScheduleGroupName"] = new JsonObject { ["Description"] = "The schedule group of pending deliveries.", ["Value"] = Ref(ScheduleGroup) },
         ["DeadLetterQueueUrl"] = new JsonObject { ["Description"] = "Where given-up deliveries are parked.", ["Value"] = Ref(DeadLetterQueue) },
+        ["SchedulerRoleArn"] = new JsonObject { ["Description"] = "The role EventBridge Scheduler assumes to invoke the forwarder.", ["Value"] = GetAtt(SchedulerRole, "Arn") },
     };
 
     /// <summary>The CloudFormation form of the table the SDK request describes, plus what only CloudFormation sets.</summary>

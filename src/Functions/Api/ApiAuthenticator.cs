@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.SimpleSystemsManagement;
-using Amazon.SimpleSystemsManagement.Model;
-using Functions.Hosting;
+using Functions.Hosting.Aws;
 using Functions.Hosting.Http;
 using Functions.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -25,31 +24,8 @@ public sealed class ApiAuthenticator
     }
 
     /// <summary>Reads the token at init; a missing setting or parameter fails the init with its name.</summary>
-    public static ApiAuthenticator FromConfiguration(IConfiguration configuration, Func<IAmazonSimpleSystemsManagement> ssm)
-    {
-        var direct = configuration[TaskSettingNames.ApiToken];
-        if (!string.IsNullOrEmpty(direct))
-        {
-            return new ApiAuthenticator(direct);
-        }
-
-        var parameter = configuration[TaskSettingNames.ApiTokenParameter];
-        if (string.IsNullOrWhiteSpace(parameter))
-        {
-            throw new SettingsException(TaskSettingNames.ApiTokenParameter, $"Missing required setting {TaskSettingNames.ApiTokenParameter} (or {TaskSettingNames.ApiToken} for local runs).");
-        }
-
-        try
-        {
-            // Init runs once, before the first event, on a thread with no synchronization context.
-            var response = ssm().GetParameterAsync(new GetParameterRequest { Name = parameter, WithDecryption = true }).GetAwaiter().GetResult();
-            return new ApiAuthenticator(response.Parameter.Value);
-        }
-        catch (ParameterNotFoundException ex)
-        {
-            throw new SettingsException(TaskSettingNames.ApiTokenParameter, $"The SSM parameter named by {TaskSettingNames.ApiTokenParameter} does not exist: {parameter}. ({ex.GetType().Name})");
-        }
-    }
+    public static ApiAuthenticator FromConfiguration(IConfiguration configuration, Func<IAmazonSimpleSystemsManagement> ssm) =>
+        new(SecretSetting.Read(configuration, TaskSettingNames.ApiToken, TaskSettingNames.ApiTokenParameter, ssm));
 
     /// <summary>Null when the request carries the token; otherwise the 401 to answer.</summary>
     public HttpApiResponse? Challenge(HttpApiRequest request)

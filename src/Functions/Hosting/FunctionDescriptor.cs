@@ -6,7 +6,13 @@ namespace Functions.Hosting;
 public delegate Task<Stream> FunctionEntryPoint(Stream @event, InvocationContext context);
 
 /// <summary>One IAM statement of a function's role (CloudFormation Fn::Sub strings as resources).</summary>
-public sealed record PolicyStatement(IReadOnlyList<string> Actions, IReadOnlyList<string> Resources);
+public sealed record PolicyStatement(IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, IReadOnlyList<string>? LeadingKeys = null);
+
+/// <summary>An SQS event source of a function.</summary>
+public sealed record QueueEventSource(string Queue, int BatchSize);
+
+/// <summary>A function's asynchronous invocation settings.</summary>
+public sealed record AsyncInvocationSettings(int MaximumRetryAttempts, int MaximumEventAgeInSeconds, string? OnFailureQueue);
 
 /// <summary>One environment variable a function's template resource sets (value: an Fn::Sub string).</summary>
 public sealed record EnvironmentSetting(string Name, string Value);
@@ -19,11 +25,14 @@ public sealed record FunctionDescriptor(
     string Name,
     string Handler,
     string? Description,
+    string? FunctionName,
     int MemorySize,
     int Timeout,
     Http.HttpRoute? Route,
     IReadOnlyList<PolicyStatement> Policies,
     IReadOnlyList<EnvironmentSetting> Environment,
+    QueueEventSource? Queue,
+    AsyncInvocationSettings? AsyncInvocation,
     Action<IServiceCollection> Register,
     Func<IServiceProvider, FunctionEntryPoint> Create);
 

@@ -1,6 +1,9 @@
 using Amazon.DynamoDBv2;
 using Amazon.SimpleSystemsManagement;
+using Amazon.SQS;
 using Functions.Api;
+using Functions.Forwarder;
+using Functions.Webhooks;
 using Functions.Hosting.Aws;
 using Functions.Scheduler;
 using Functions.Tasks;
@@ -42,12 +45,41 @@ public static class ServiceRegistration
         services.TryAddSingleton(sp => SchedulerSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.TryAddSingleton<ISchedulerClient>(sp => SchedulerClient.Create(sp.GetRequiredService<AwsSettings>()));
         services.TryAddSingleton(sp => TargetPolicy.FromSetting(sp.GetRequiredService<IConfiguration>()[TargetPolicy.AllowedHostsSetting]));
-        services.TryAddSingleton(sp =>
+        services.TryAddSingleton(sp => new ScheduleRequestValidator(sp.GetRequiredService<TargetPolicy>()));
+        services.TryAddSingleton<IAmazonSQS>(sp =>
         {
-            var targets = sp.GetRequiredService<TargetPolicy>();
-            return new ScheduleRequestValidator(targets, TaskSettings.DefaultCallbackUrl(sp.GetRequiredService<IConfiguration>(), targets));
+            var aws = sp.GetRequiredService<AwsSettings>();
+            return new AmazonSQSClient(aws.Credentials, aws.Configure(new AmazonSQSConfig(), "SQS"));
         });
+        services.TryAddSingleton(sp => DeliveryTimerSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.TryAddSingleton<DeliveryTimer>();
         services.TryAddSingleton<TaskSchedulingService>();
+        services.TryAddSingleton(sp => new ForwarderSettings(sp.GetRequiredService<IConfiguration>().GetRequired(ForwarderSettings.DeadLetterQueueUrlSetting)));
+        services.TryAddSingleton(sp => RetryBackoff.From(sp.GetRequiredService<IConfiguration>()));
+        services.TryAddSingleton<IReadOnlyList<WebhookKey>>(sp =>
+        {
+            var secret = SecretSetting.Read(sp.GetRequiredService<IConfiguration>(), TaskSettingNames.SigningSecret, TaskSettingNames.SigningSecretParameter, sp.GetRequiredService<IAmazonSimpleSystemsManagement>);
+            try
+            {
+                return WebhookKey.ParseList(secret);
+            }
+            catch (FormatException ex)
+            {
+                // The message says what form is expected; it never repeats the secret.
+                throw new SettingsException(TaskSettingNames.SigningSecret, $"The webhook signing secret is invalid: {ex.Message}");
+            }
+        });
+        services.TryAddSingleton(sp => new WebhookSigner(sp.GetRequiredService<IReadOnlyList<WebhookKey>>()));
+        services.TryAddSingleton(sp => new WebhookVerifier(sp.GetRequiredService<IReadOnlyList<WebhookKey>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new ForwardingService(
+            sp.GetRequiredService<ITaskStore>(),
+            sp.GetRequiredService<DeliveryTimer>(),
+            sp.GetRequiredService<RetryBackoff>(),
+            sp.GetRequiredService<WebhookSigner>(),
+            TargetHttpClient.Create(sp.GetRequiredService<TargetPolicy>()),
+            sp.GetRequiredService<ForwarderSettings>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ForwardingService>>()));
         services.TryAddSingleton(sp => ApiAuthenticator.FromConfiguration(
             sp.GetRequiredService<IConfiguration>(),
             sp.GetRequiredService<IAmazonSimpleSystemsManagement>));

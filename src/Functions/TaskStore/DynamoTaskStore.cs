@@ -23,6 +23,9 @@ public sealed record TaskChanges
     public int? LastStatusCode { get; init; }
     public string? LastError { get; init; }
     public bool CountAttempt { get; init; }
+
+    /// <summary>Move only if the task is still at this attempt (so a stale worker cannot overwrite a newer one).</summary>
+    public int? ExpectedAttempts { get; init; }
 }
 
 public sealed record TaskPage(IReadOnlyList<TaskRecord> Tasks, string? NextCursor);
@@ -39,6 +42,12 @@ public interface ITaskStore
 
     /// <summary>Moves a task to <paramref name="target"/> if its current status may lead there (one conditional write).</summary>
     Task<MoveOutcome> MoveAsync(string taskId, TaskState target, TaskChanges changes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The forwarder's claim of an attempt: pending | scheduled | retrying -> running, or running -> running when
+    /// the previous claim's lease has run out (its worker died mid-delivery). Counts the attempt.
+    /// </summary>
+    Task<MoveOutcome> ClaimAsync(string taskId, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
     /// <summary>Newest first; one status or all. Throws <see cref="FormatException"/> for a cursor it did not make.</summary>
     Task<TaskPage> ListAsync(TaskState? status, int limit, string? cursor, CancellationToken cancellationToken);
@@ -154,6 +163,13 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
             [":now"] = S(Timestamp(now)),
         };
         var set = new List<string> { "#status = :to", "updated_at = :now" };
+        var attemptCondition = string.Empty;
+        if (changes.ExpectedAttempts is { } expected)
+        {
+            values[":expected"] = N(expected);
+            attemptCondition = " AND attempts = :expected";
+        }
+
         var sources = TaskStateMachine.LegalSources(target);
         for (var i = 0; i < sources.Count; i++)
         {
@@ -186,8 +202,47 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
                     TableName = settings.TableName,
                     Key = Key(TaskPrefix + taskId),
                     UpdateExpression = "SET " + string.Join(", ", set),
-                    ConditionExpression = $"attribute_exists(pk) AND #status IN ({string.Join(", ", sources.Select((_, i) => $":from{i}"))})",
+                    ConditionExpression = $"attribute_exists(pk) AND #status IN ({string.Join(", ", sources.Select((_, i) => $":from{i}"))}){attemptCondition}",
                     ExpressionAttributeNames = names,
+                    ExpressionAttributeValues = values,
+                    ReturnValues = ReturnValue.ALL_NEW,
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                },
+                cancellationToken).ConfigureAwait(false);
+            return new MoveOutcome(true, FromItem(response.Attributes));
+        }
+        catch (ConditionalCheckFailedException ex)
+        {
+            return new MoveOutcome(false, ex.Item is { Count: > 0 } ? FromItem(ex.Item) : null);
+        }
+    }
+
+    public async Task<MoveOutcome> ClaimAsync(string taskId, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var sources = TaskStateMachine.LegalSources(TaskState.Running);
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":running"] = S(TaskStateMachine.Name(TaskState.Running)),
+            [":now"] = S(Timestamp(now)),
+            [":lease"] = S(Timestamp(leaseUntil)),
+            [":one"] = N(1),
+        };
+        for (var i = 0; i < sources.Count; i++)
+        {
+            values[$":from{i}"] = S(TaskStateMachine.Name(sources[i]));
+        }
+
+        try
+        {
+            var response = await dynamoDb.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = settings.TableName,
+                    Key = Key(TaskPrefix + taskId),
+                    UpdateExpression = "SET #status = :running, updated_at = :now, lease_until = :lease, attempts = attempts + :one",
+                    ConditionExpression = $"attribute_exists(pk) AND (#status IN ({string.Join(", ", sources.Select((_, i) => $":from{i}"))}) OR (#status = :running AND lease_until < :now))",
+                    ExpressionAttributeNames = new Dictionary<string, string> { ["#status"] = TaskTableSchema.Status },
                     ExpressionAttributeValues = values,
                     ReturnValues = ReturnValue.ALL_NEW,
                     ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
@@ -310,6 +365,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         IdempotencyKey = Text(item, "idempotency_key"),
         LastStatusCode = Number(item, "last_status_code"),
         LastError = Text(item, "last_error"),
+        LeaseUntil = Time(item, "lease_until"),
     };
 
     private static string? Text(Dictionary<string, AttributeValue> item, string name) => item.TryGetValue(name, out var v) ? v.S : null;

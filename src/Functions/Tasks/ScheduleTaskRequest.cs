@@ -106,7 +106,7 @@ public sealed record ValidTaskRequest(
 }
 
 /// <summary>Checks a schedule request field by field; every problem is named by its field.</summary>
-public sealed partial class ScheduleRequestValidator(TargetPolicy targets, string defaultUrl)
+public sealed partial class ScheduleRequestValidator(TargetPolicy targets)
 {
     public const int MaxDataBytes = 200 * 1024;
     public const int MaxHeaders = 20;
@@ -123,7 +123,8 @@ public sealed partial class ScheduleRequestValidator(TargetPolicy targets, strin
         "transfer-encoding", "upgrade", "host", "content-length", "content-type", "idempotency-key",
     };
 
-    public (ValidTaskRequest? Request, Dictionary<string, string[]> Errors) Validate(ScheduleTaskRequest request, DateTimeOffset now)
+    /// <param name="defaultUrl">The target when the request names none: the project's own callback route.</param>
+    public (ValidTaskRequest? Request, Dictionary<string, string[]> Errors) Validate(ScheduleTaskRequest request, DateTimeOffset now, string defaultUrl)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);

@@ -22,4 +22,7 @@ public sealed record TaskRecord
     public string? IdempotencyKey { get; init; }
     public int? LastStatusCode { get; init; }
     public string? LastError { get; init; }
+
+    /// <summary>While running: until when the claiming forwarder owns the attempt.</summary>
+    public DateTimeOffset? LeaseUntil { get; init; }
 }

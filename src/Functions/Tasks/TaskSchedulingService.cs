@@ -1,6 +1,7 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Amazon.Runtime;
+using Functions.Forwarder;
 using Functions.Scheduler;
 using Functions.TaskStore;
 using Microsoft.Extensions.Logging;
@@ -15,8 +16,8 @@ public abstract record ScheduleResult
     /// <summary>The idempotency key names a task made from a different request.</summary>
     public sealed record KeyReused(string ExistingTaskId) : ScheduleResult;
 
-    /// <summary>CreateSchedule failed; the task ended failed. Throttled: the caller may retry later.</summary>
-    public sealed record SchedulerFailed(TaskRecord? Task, SchedulerException Error) : ScheduleResult;
+    /// <summary>Arming the task's wake-up failed; the task ended failed. Busy (throttled): the caller may retry later.</summary>
+    public sealed record TimerFailed(TaskRecord? Task, string ErrorType, bool Busy) : ScheduleResult;
 }
 
 public abstract record CancelResult
@@ -31,20 +32,19 @@ public abstract record CancelResult
 
 /// <summary>
 /// Schedules and cancels tasks. Nothing accepted is lost and nothing dangles: the task is written first
-/// (pending, with its schedule's name), then the schedule is created (ClientToken = task id, so a retried
-/// create is the same create), then its ARN is recorded (scheduled). If CreateSchedule fails the task ends
-/// failed; if recording fails the schedule still fires and the forwarder claims the pending task.
+/// (pending, with its schedule's name), then its wake-up is armed (a schedule whose ClientToken is its name,
+/// so a retried create is the same create, or a delivery-queue message), then the ARN is recorded
+/// (scheduled). If arming fails the task ends failed; if recording fails the wake-up still comes and the
+/// forwarder claims the pending task.
 /// </summary>
 public sealed partial class TaskSchedulingService(
     ITaskStore store,
     ISchedulerClient scheduler,
+    DeliveryTimer timer,
     SchedulerSettings schedulerSettings,
     TimeProvider time,
     ILogger<TaskSchedulingService> logger)
 {
-    /// <summary>A schedule is never asked for a time closer than this: Scheduler rejects at() times already past.</summary>
-    public static readonly TimeSpan MinimumLead = TimeSpan.FromSeconds(2);
-
     private static readonly JsonWriterOptions InputWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string ScheduleName(string taskId, int attempt = 1) => attempt <= 1 ? $"task-{taskId}" : $"task-{taskId}-{attempt}";
@@ -88,18 +88,26 @@ public sealed partial class TaskSchedulingService(
             return existing is null ? new ScheduleResult.KeyReused(created.ExistingTaskId!) : new ScheduleResult.Accepted(existing, Replayed: true);
         }
 
-        string arn;
+        ArmedTimer armed;
         try
         {
-            arn = await scheduler.CreateScheduleAsync(scheduleName, CreateRequest(task, scheduleName, now), cancellationToken).ConfigureAwait(false);
+            armed = await timer.ArmAsync(task, attempt: 1, now, cancellationToken).ConfigureAwait(false);
         }
-        catch (SchedulerException ex)
+        catch (Exception ex) when (ex is SchedulerException or AmazonServiceException or HttpRequestException)
         {
-            // Owner of pending -> failed: no schedule exists, so nothing will ever run this task.
-            LogCreateFailed(logger, ex, taskId, ex.ErrorType);
-            var failed = await store.MoveAsync(taskId, TaskState.Failed, new TaskChanges { LastError = $"CreateSchedule failed: {ex.ErrorType}" }, CancellationToken.None).ConfigureAwait(false);
-            return new ScheduleResult.SchedulerFailed(failed.Task, ex);
+            // Owner of pending -> failed: no wake-up exists, so nothing will ever run this task.
+            var (errorType, busy) = ex switch
+            {
+                SchedulerException s => (s.ErrorType, s is SchedulerThrottlingException or SchedulerServiceQuotaExceededException),
+                AmazonServiceException a => (a.ErrorCode ?? a.GetType().Name, a.StatusCode is System.Net.HttpStatusCode.TooManyRequests or System.Net.HttpStatusCode.ServiceUnavailable),
+                _ => (ex.GetType().Name, false),
+            };
+            LogArmFailed(logger, ex, taskId, errorType);
+            var failed = await store.MoveAsync(taskId, TaskState.Failed, new TaskChanges { LastError = $"Scheduling failed: {errorType}" }, CancellationToken.None).ConfigureAwait(false);
+            return new ScheduleResult.TimerFailed(failed.Task, errorType, busy);
         }
+
+        var arn = armed.ScheduleArn;
 
         // Owner of pending -> scheduled. Refused when CancelTaskFunction or the forwarder got there first.
         MoveOutcome recorded;
@@ -114,13 +122,13 @@ public sealed partial class TaskSchedulingService(
             return new ScheduleResult.Accepted(task with { ScheduleArn = arn }, Replayed: false);
         }
 
-        if (!recorded.Moved && recorded.Task is { Status: TaskState.Cancelled })
+        if (!recorded.Moved && recorded.Task is { Status: TaskState.Cancelled } && !armed.Queued)
         {
             // Cancelled while the schedule was being created: its schedule must not be left behind.
             await scheduler.DeleteScheduleAsync(scheduleName, schedulerSettings.GroupName, null, CancellationToken.None).ConfigureAwait(false);
         }
 
-        LogScheduled(logger, taskId, task.RunAt, arn);
+        LogScheduled(logger, taskId, task.RunAt, arn ?? "the delivery queue");
         return new ScheduleResult.Accepted(recorded.Task ?? task with { ScheduleArn = arn }, Replayed: false);
     }
 
@@ -154,37 +162,6 @@ public sealed partial class TaskSchedulingService(
         return new CancelResult.Cancelled(cancelled);
     }
 
-    /// <summary>The one-time schedule of a task's delivery. Its Input is the task id only, never the payload.</summary>
-    public CreateScheduleRequest CreateRequest(TaskRecord task, string scheduleName, DateTimeOffset now)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        var fireAt = task.RunAt < now + MinimumLead ? now + MinimumLead : task.RunAt;
-        // at() has whole seconds: round up, so a delivery never fires before its run_at.
-        var seconds = (fireAt.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond;
-        var at = new DateTime(seconds * TimeSpan.TicksPerSecond, DateTimeKind.Utc);
-        return new CreateScheduleRequest
-        {
-            GroupName = schedulerSettings.GroupName,
-            ScheduleExpression = $"at({at.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture)})",
-            ScheduleExpressionTimezone = "UTC",
-            FlexibleTimeWindow = new FlexibleTimeWindow { Mode = "OFF" },
-            ActionAfterCompletion = "DELETE",
-            ClientToken = scheduleName.Replace('.', '-'),
-            Description = $"Delivery of task {task.TaskId}",
-            State = "ENABLED",
-            Target = new ScheduleTarget
-            {
-                Arn = schedulerSettings.ForwarderArn,
-                RoleArn = schedulerSettings.RoleArn,
-                Input = ForwarderInput(task.TaskId),
-                // Retries of the Lambda invocation itself (throttling, service errors): as many as Scheduler
-                // allows for a day, then the dead-letter queue. The forwarder's claim makes repeats harmless.
-                RetryPolicy = new RetryPolicy { MaximumEventAgeInSeconds = 86400, MaximumRetryAttempts = 185 },
-                DeadLetterConfig = new DeadLetterConfig { Arn = schedulerSettings.DeadLetterQueueArn },
-            },
-        };
-    }
-
     /// <summary>The forwarder's event: the task id and Scheduler's context attributes, substituted when it fires.</summary>
     public static string ForwarderInput(string taskId)
     {
@@ -208,8 +185,8 @@ public sealed partial class TaskSchedulingService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Idempotency key matched task {TaskId}; no new schedule")]
     private static partial void LogReplayed(ILogger logger, string taskId);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "CreateSchedule failed for task {TaskId}: {ErrorType}")]
-    private static partial void LogCreateFailed(ILogger logger, Exception exception, string taskId, string errorType);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Arming the wake-up of task {TaskId} failed: {ErrorType}")]
+    private static partial void LogArmFailed(ILogger logger, Exception exception, string taskId, string errorType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule of task {TaskId} exists but recording it failed; the forwarder will claim the pending task")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, string taskId);

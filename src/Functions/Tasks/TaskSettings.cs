@@ -15,6 +15,8 @@ public static class TaskSettingNames
     public const string CallbackBaseUrl = "CALLBACK_BASE_URL";
     public const string ApiToken = "TASKS_API_TOKEN";
     public const string ApiTokenParameter = "TASKS_API_TOKEN_PARAMETER";
+    public const string SigningSecret = "WEBHOOK_SIGNING_SECRET";
+    public const string SigningSecretParameter = "WEBHOOK_SIGNING_SECRET_PARAMETER";
 }
 
 /// <summary>Where and how pending deliveries are scheduled: the group, and the forwarder as the target.</summary>
@@ -42,13 +44,24 @@ public static class TaskSettings
             : throw new SettingsException(TaskSettingNames.RetentionDays, $"{TaskSettingNames.RetentionDays} must be a whole number of days from 1 to 3650, not '{text}'.");
     }
 
-    /// <summary>The guide's default target: the project's own callback route.</summary>
-    public static string DefaultCallbackUrl(IConfiguration configuration, TargetPolicy targets)
+    /// <summary>
+    /// The guide's default target, the project's own callback route: under CALLBACK_BASE_URL when set (local
+    /// runs), otherwise on the API the request came in by (its domain and stage, as API Gateway reports them).
+    /// </summary>
+    public static string DefaultCallbackUrl(IConfiguration configuration, Hosting.Http.HttpApiRequest request)
     {
-        ArgumentNullException.ThrowIfNull(targets);
-        var url = configuration.GetRequired(TaskSettingNames.CallbackBaseUrl).TrimEnd('/') + "/api/v1/tasks/callback";
-        return targets.Check(url, out _) is { } problem
-            ? throw new SettingsException(TaskSettingNames.CallbackBaseUrl, $"{TaskSettingNames.CallbackBaseUrl} gives a callback URL deliveries may not reach: {problem}")
-            : url;
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(request);
+        var configured = configuration[TaskSettingNames.CallbackBaseUrl];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured.TrimEnd('/') + CallbackPath;
+        }
+
+        var context = request.RequestContext;
+        var stage = context?.Stage is { Length: > 0 } s && s != "$default" ? "/" + s : string.Empty;
+        return $"https://{context?.DomainName ?? request.Header("host")}{stage}{CallbackPath}";
     }
+
+    public const string CallbackPath = "/api/v1/tasks/callback";
 }

@@ -20,6 +20,8 @@ public enum TaskState
 /// <item>pending → failed: ScheduleTaskFunction, when CreateSchedule failed (no schedule exists).</item>
 /// <item>pending | scheduled | retrying → running: the forwarder, claiming an attempt. Pending is claimable because
 ///   the schedule can exist before its ARN was recorded.</item>
+/// <item>running → running: the forwarder, re-claiming an attempt whose lease ran out (its worker died mid-call;
+///   the invocation's retry or the queue's redelivery brings it back). Only by lease expiry, never otherwise.</item>
 /// <item>running → succeeded | retrying | failed: the forwarder, recording the attempt's outcome.</item>
 /// <item>pending | scheduled | retrying → cancelled: CancelTaskFunction. Running and finished tasks cannot be cancelled.</item>
 /// </list>

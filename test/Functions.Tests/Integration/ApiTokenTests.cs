@@ -47,7 +47,6 @@ public sealed class ApiTokenTests(MotoServer moto)
     [InlineData(TaskSettingNames.TableName, "GetTaskFunction")]
     [InlineData(TaskSettingNames.ScheduleGroup, "ScheduleTaskFunction")]
     [InlineData(TaskSettingNames.ForwarderArn, "ScheduleTaskFunction")]
-    [InlineData(TaskSettingNames.CallbackBaseUrl, "ScheduleTaskFunction")]
     [InlineData("AWS_REGION", "GetTaskFunction")]
     public async Task AMissingSetting_FailsTheInitNamingIt(string setting, string function)
     {

@@ -69,6 +69,8 @@ public sealed class MotoServer : IAsyncLifetime
         throw new TimeoutException("moto_server did not answer within 30 s at " + Endpoint);
     }
 
+    public Amazon.SQS.AmazonSQSClient Sqs() => new(Credentials, new Amazon.SQS.AmazonSQSConfig { ServiceURL = Endpoint, AuthenticationRegion = Region });
+
     public AmazonDynamoDBClient DynamoDb() => new(Credentials, new AmazonDynamoDBConfig { ServiceURL = Endpoint, AuthenticationRegion = Region });
 
     private static int FreePort()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Functions.Forwarder;
 using Functions.Hosting;
 using Functions.Hosting.Aws;
 using Functions.Hosting.Http;
@@ -35,6 +36,10 @@ public sealed class TaskApi : IAsyncDisposable
 
     public string Table => Settings[TaskSettingNames.TableName]!;
 
+    public string DeliveryQueueUrl => Settings[DeliveryTimerSettings.QueueUrlSetting]!;
+
+    public string DeadLetterQueueUrl => Settings[ForwarderSettings.DeadLetterQueueUrlSetting]!;
+
     public static Dictionary<string, string?> BaseSettings(MotoServer moto, string table, string group) => new()
     {
         ["AWS_REGION"] = MotoServer.Region,
@@ -48,7 +53,11 @@ public sealed class TaskApi : IAsyncDisposable
         [TaskSettingNames.DeadLetterQueueArn] = "arn:aws:sqs:ap-northeast-2:123456789012:tasks-dlq",
         [TaskSettingNames.CallbackBaseUrl] = "https://api.example.com",
         [TaskSettingNames.ApiToken] = Token,
+        [TaskSettingNames.SigningSecret] = SigningSecret,
     };
+
+    /// <summary>A fixed test key (whsec_ + base64 of 32 bytes), so tests can verify signatures independently.</summary>
+    public const string SigningSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
     public static async Task<TaskApi> CreateAsync(MotoServer moto, Action<Dictionary<string, string?>>? adjust = null, bool createGroup = true)
     {
@@ -60,6 +69,14 @@ public sealed class TaskApi : IAsyncDisposable
         using (var dynamoDb = moto.DynamoDb())
         {
             await TaskTableSchema.EnsureCreatedAsync(dynamoDb, settings[TaskSettingNames.TableName]!, CancellationToken.None);
+        }
+
+        using (var sqs = moto.Sqs())
+        {
+            var dlq = await sqs.CreateQueueAsync("dlq-" + suffix);
+            var delivery = await sqs.CreateQueueAsync("delivery-" + suffix);
+            settings.TryAdd(DeliveryTimerSettings.QueueUrlSetting, delivery.QueueUrl);
+            settings.TryAdd(ForwarderSettings.DeadLetterQueueUrlSetting, dlq.QueueUrl);
         }
 
         var scheduler = SchedulerClient.Create(aws);

@@ -7,10 +7,10 @@ namespace Functions.Tests.Tasks;
 public sealed class ScheduleRequestValidatorTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 30, 6, 0, 0, TimeSpan.Zero);
-    private readonly ScheduleRequestValidator _validator = new(TargetPolicy.FromSetting(null), "https://api.example.com/api/v1/tasks/callback");
+    private readonly ScheduleRequestValidator _validator = new(TargetPolicy.FromSetting(null));
 
     private (ValidTaskRequest? Request, Dictionary<string, string[]> Errors) Validate(string json) =>
-        _validator.Validate(JsonSerializer.Deserialize(json, FunctionsJsonContext.Default.ScheduleTaskRequest)!, Now);
+        _validator.Validate(JsonSerializer.Deserialize(json, FunctionsJsonContext.Default.ScheduleTaskRequest)!, Now, "https://api.example.com/api/v1/tasks/callback");
 
     [Fact]
     public void TheGuidesRequest_IsValid_WithTheDefaults()

@@ -55,7 +55,7 @@ public sealed class GeneratorTests
         Assert.Contains("Name: \"GetThingFunction\"", source, StringComparison.Ordinal);
         Assert.Contains("MemorySize: 1024", source, StringComparison.Ordinal);
         Assert.Contains("new global::Functions.Hosting.Http.HttpRoute(\"GET\", \"/things/{id}\")", source, StringComparison.Ordinal);
-        Assert.Contains("new PolicyStatement([\"dynamodb:GetItem\", \"dynamodb:Query\"], [\"${TasksTable.Arn}\", \"${TasksTable.Arn}/index/*\"])", source, StringComparison.Ordinal);
+        Assert.Contains("new PolicyStatement([\"dynamodb:GetItem\", \"dynamodb:Query\"], [\"${TasksTable.Arn}\", \"${TasksTable.Arn}/index/*\"], null)", source, StringComparison.Ordinal);
         Assert.Contains("new EnvironmentSetting(\"TASKS_TABLE_NAME\", \"${TasksTable}\")", source, StringComparison.Ordinal);
         Assert.Contains("Name: \"RawFunction\"", source, StringComparison.Ordinal);
         Assert.True(source.IndexOf("GetThingFunction", StringComparison.Ordinal) < source.IndexOf("RawFunction", StringComparison.Ordinal), "ordered by name");

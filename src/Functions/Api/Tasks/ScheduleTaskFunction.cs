@@ -1,23 +1,25 @@
 using System.Text.Json;
+using Functions.Forwarder;
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Hosting.Http;
-using Functions.Scheduler;
 using Functions.Serialization;
 using Functions.Tasks;
 using Functions.TaskStore;
+using Microsoft.Extensions.Configuration;
 using static Functions.Tasks.TaskSettingNames;
 
 namespace Functions.Api.Tasks;
 
 /// <summary><c>POST /api/v1/tasks/schedule</c>: accept one delayed HTTP call.</summary>
-public sealed class ScheduleTaskFunction(ApiAuthenticator auth, ScheduleRequestValidator validator, TaskSchedulingService service, TimeProvider time)
+public sealed class ScheduleTaskFunction(ApiAuthenticator auth, ScheduleRequestValidator validator, TaskSchedulingService service, IConfiguration configuration, TimeProvider time)
 {
     [LambdaFunction("ScheduleTaskFunction", MemorySize = 1024, Timeout = 15, Description = "Schedules a delayed HTTP call: task item, then its one-time schedule.")]
     [HttpApi("POST", "/api/v1/tasks/schedule")]
     [Allow(["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], TaskEnvironment.TableArn)]
     [Allow(["scheduler:CreateSchedule", "scheduler:GetSchedule", "scheduler:DeleteSchedule"], TaskEnvironment.GroupSchedules)]
     [Allow(["iam:PassRole"], TaskEnvironment.SchedulerRoleArn)]
+    [Allow(["sqs:SendMessage"], TaskEnvironment.DeliveryQueueArn)]
     [Allow(["ssm:GetParameter"], TaskEnvironment.ApiTokenParameterArn)]
     [FunctionEnvironment(TableName, TaskEnvironment.Table)]
     [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
@@ -25,7 +27,8 @@ public sealed class ScheduleTaskFunction(ApiAuthenticator auth, ScheduleRequestV
     [FunctionEnvironment(SchedulerRoleArn, TaskEnvironment.SchedulerRoleArn)]
     [FunctionEnvironment(ForwarderArn, TaskEnvironment.ForwarderArn)]
     [FunctionEnvironment(DeadLetterQueueArn, TaskEnvironment.DeadLetterQueueArn)]
-    [FunctionEnvironment(CallbackBaseUrl, TaskEnvironment.CallbackBaseUrl)]
+    [FunctionEnvironment(DeliveryTimerSettings.PrecisionSetting, TaskEnvironment.DeliveryPrecision)]
+    [FunctionEnvironment(DeliveryTimerSettings.QueueUrlSetting, TaskEnvironment.DeliveryQueueUrl)]
     [FunctionEnvironment(ApiTokenParameter, TaskEnvironment.ApiTokenParameter)]
     public async Task<HttpApiResponse> Schedule(HttpApiRequest request, InvocationContext context)
     {
@@ -51,7 +54,7 @@ public sealed class ScheduleTaskFunction(ApiAuthenticator auth, ScheduleRequestV
         }
 
         var now = time.GetUtcNow();
-        var (valid, errors) = validator.Validate(body, now);
+        var (valid, errors) = validator.Validate(body, now, TaskSettings.DefaultCallbackUrl(configuration, request));
         if (valid is null)
         {
             return HttpResults.Problem(new ProblemDetails
@@ -84,14 +87,13 @@ public sealed class ScheduleTaskFunction(ApiAuthenticator auth, ScheduleRequestV
                     TaskId = existing,
                     Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["idempotency_key"] = ["was used for a different request"] },
                 });
-            case ScheduleResult.SchedulerFailed(var task, var error):
-                var busy = error is SchedulerThrottlingException or SchedulerServiceQuotaExceededException;
+            case ScheduleResult.TimerFailed(var task, var errorType, var busy):
                 return HttpResults.Problem(
                     new ProblemDetails
                     {
                         Title = busy ? "Service Unavailable" : "Bad Gateway",
                         Status = busy ? 503 : 502,
-                        Detail = $"EventBridge Scheduler did not create the schedule ({error.ErrorType}); the task was not scheduled and is marked failed.",
+                        Detail = $"The task's wake-up could not be armed ({errorType}); the task was not scheduled and is marked failed.",
                         RequestId = context.RequestId,
                         TaskId = task?.TaskId,
                         TaskStatus = task is null ? null : TaskStateMachine.Name(task.Status),

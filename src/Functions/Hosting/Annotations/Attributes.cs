@@ -23,6 +23,10 @@ public sealed class LambdaFunctionAttribute(string resourceName) : Attribute
     public int Timeout { get; set; } = 15;
 
     public string? Description { get; set; }
+
+    /// <summary>An explicit FunctionName (an Fn::Sub string), for a function whose ARN must be known before it
+    /// exists (e.g. by itself); otherwise CloudFormation names it.</summary>
+    public string? FunctionName { get; set; }
 }
 
 /// <summary>An API Gateway HTTP API route (payload format 2.0) that invokes the function.</summary>
@@ -46,6 +50,31 @@ public sealed class AllowAttribute(string[] actions, params string[] resources) 
     public IReadOnlyList<string> Actions { get; } = actions;
 
     public IReadOnlyList<string> Resources { get; } = resources;
+
+    /// <summary>For DynamoDB item actions: the partition-key patterns the function may touch (dynamodb:LeadingKeys).</summary>
+    public string[]? LeadingKeys { get; set; }
+}
+
+/// <summary>An SQS queue (its logical id in the template) whose messages invoke the function in batches,
+/// with partial batch failure reporting.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class SqsEventAttribute(string queue) : Attribute
+{
+    public string Queue { get; } = queue;
+
+    public int BatchSize { get; set; } = 10;
+}
+
+/// <summary>How Lambda retries the function's asynchronous invocations, and where it parks those it gives up.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class AsyncInvocationAttribute : Attribute
+{
+    public int MaximumRetryAttempts { get; set; } = 2;
+
+    public int MaximumEventAgeInSeconds { get; set; } = 21600;
+
+    /// <summary>Logical id of the SQS queue that receives invocations given up.</summary>
+    public string? OnFailureQueue { get; set; }
 }
 
 /// <summary>An environment variable of the function; the value is a CloudFormation <c>Fn::Sub</c> string.</summary>

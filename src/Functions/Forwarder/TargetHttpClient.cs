@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Sockets;
+using Functions.Tasks;
+
+namespace Functions.Forwarder;
+
+/// <summary>The target's address is one a delivery must never reach (checked after resolution, at connect).</summary>
+public sealed class BlockedTargetException(string host, string detail) : Exception($"Target {host} refused: {detail}")
+{
+    public string Host { get; } = host;
+}
+
+/// <summary>
+/// The HttpClient deliveries go through. SSRF-safe: the host is resolved here, every address is checked
+/// against <see cref="TargetPolicy.IsBlocked(IPAddress)"/> (unless the host is in ALLOWED_TARGET_HOSTS), and the
+/// socket connects to exactly an address that was checked, so DNS rebinding cannot slip a private address in
+/// between check and use. Redirects are not followed (a 3xx is the outcome); no proxy, no cookies.
+/// </summary>
+public static class TargetHttpClient
+{
+    public delegate Task<IPAddress[]> Resolver(string host, CancellationToken cancellationToken);
+
+    public static HttpClient Create(TargetPolicy policy, Resolver? resolve = null)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        resolve ??= static (host, token) => Dns.GetHostAddressesAsync(host, token);
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            UseCookies = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var host = context.DnsEndPoint.Host;
+                var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal) ? [literal] : await resolve(host, cancellationToken).ConfigureAwait(false);
+                var allowed = policy.IsAllowedHost(host);
+                var candidates = allowed ? addresses : addresses.Where(a => !TargetPolicy.IsBlocked(a)).ToArray();
+                if (candidates.Length == 0)
+                {
+                    throw new BlockedTargetException(host, addresses.Length == 0 ? "it resolves to no address" : "it resolves only to private, loopback, link-local or metadata addresses");
+                }
+
+                Exception? last = null;
+                foreach (var address in candidates)
+                {
+                    var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    try
+                    {
+                        await socket.ConnectAsync(new IPEndPoint(address, context.DnsEndPoint.Port), cancellationToken).ConfigureAwait(false);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch (SocketException ex)
+                    {
+                        socket.Dispose();
+                        last = ex;
+                    }
+                }
+
+                throw last!;
+            },
+        };
+        return new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+}
