@@ -71,6 +71,7 @@ public static class ServiceRegistration
         });
         services.TryAddSingleton(sp => new WebhookSigner(sp.GetRequiredService<IReadOnlyList<WebhookKey>>()));
         services.TryAddSingleton(sp => new WebhookVerifier(sp.GetRequiredService<IReadOnlyList<WebhookKey>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<Callbacks.CallbackReceiver>();
         services.TryAddSingleton(sp => new ForwardingService(
             sp.GetRequiredService<ITaskStore>(),
             sp.GetRequiredService<DeliveryTimer>(),

@@ -29,6 +29,7 @@ namespace Functions.Serialization;
 [JsonSerializable(typeof(SchedulerErrorBody))]
 [JsonSerializable(typeof(Functions.TaskStore.TaskCursor))]
 [JsonSerializable(typeof(Functions.Forwarder.ForwarderInput))]
+[JsonSerializable(typeof(Functions.Callbacks.CallbackResponse))]
 [JsonSerializable(typeof(Functions.Forwarder.SqsEvent))]
 [JsonSerializable(typeof(Functions.Forwarder.SqsBatchResponse))]
 [JsonSerializable(typeof(Functions.Forwarder.DeadLetterRecord))]

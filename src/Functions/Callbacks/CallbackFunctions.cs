@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Functions.Api.Tasks;
+using Functions.Hosting;
+using Functions.Hosting.Annotations;
+using Functions.Hosting.Http;
+using Functions.Serialization;
+using static Functions.Callbacks.BodyChecks;
+using static Functions.Tasks.TaskSettingNames;
+
+namespace Functions.Callbacks;
+
+/// <summary>The guide's callback answer, and the examples' answers in its shape.</summary>
+public sealed record CallbackResponse(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("task_id")] long? TaskId = null,
+    [property: JsonPropertyName("payment_id")] long? PaymentId = null,
+    [property: JsonPropertyName("user_id")] long? UserId = null,
+    [property: JsonPropertyName("file_id")] string? FileId = null);
+
+// Every callback: verified signature, checked body, effect recorded once per webhook-id. IAM lets them
+// write only their own callback# items and read the signing keys.
+
+/// <summary><c>POST /api/v1/tasks/callback</c>: the guide's TaskCallbackRequest <c>{task_id:int, user_id:int, data:object}</c>.</summary>
+public sealed class TaskCallbackFunction(CallbackReceiver receiver)
+{
+    [LambdaFunction("TaskCallbackFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed task delivery (the guide's callback route).")]
+    [HttpApi("POST", "/api/v1/tasks/callback")]
+    [Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
+    [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
+    [FunctionEnvironment(TableName, TaskEnvironment.Table)]
+    [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
+    [FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
+    public Task<HttpApiResponse> Receive(HttpApiRequest request, InvocationContext context) =>
+        receiver.ReceiveAsync(
+            request,
+            context,
+            "task",
+            body => First(WholeNumber(body, "task_id"), WholeNumber(body, "user_id"), OptionalObject(body, "data")),
+            body => HttpResults.Json(200, new CallbackResponse(true, "Task processed successfully", TaskId: body.GetProperty("task_id").GetInt64()), FunctionsJsonContext.Default.CallbackResponse));
+}
+
+/// <summary><c>POST /api/v1/payments/expiration-reminder</c> <c>{payment_id, user_id, amount}</c>.</summary>
+public sealed class PaymentReminderFunction(CallbackReceiver receiver)
+{
+    [LambdaFunction("PaymentReminderFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed payment-expiry reminder.")]
+    [HttpApi("POST", "/api/v1/payments/expiration-reminder")]
+    [Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
+    [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
+    [FunctionEnvironment(TableName, TaskEnvironment.Table)]
+    [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
+    [FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
+    public Task<HttpApiResponse> Receive(HttpApiRequest request, InvocationContext context) =>
+        receiver.ReceiveAsync(
+            request,
+            context,
+            "payment-expiration-reminder",
+            body => First(WholeNumber(body, "payment_id"), WholeNumber(body, "user_id"), Number(body, "amount")),
+            body => HttpResults.Json(200, new CallbackResponse(true, "Payment reminder processed successfully", PaymentId: body.GetProperty("payment_id").GetInt64()), FunctionsJsonContext.Default.CallbackResponse));
+}
+
+/// <summary><c>POST /api/v1/emails/send-welcome</c> <c>{user_id, email, template}</c>.</summary>
+public sealed class WelcomeEmailFunction(CallbackReceiver receiver)
+{
+    [LambdaFunction("WelcomeEmailFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed welcome-email request.")]
+    [HttpApi("POST", "/api/v1/emails/send-welcome")]
+    [Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
+    [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
+    [FunctionEnvironment(TableName, TaskEnvironment.Table)]
+    [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
+    [FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
+    public Task<HttpApiResponse> Receive(HttpApiRequest request, InvocationContext context) =>
+        receiver.ReceiveAsync(
+            request,
+            context,
+            "welcome-email",
+            body => First(WholeNumber(body, "user_id"), Email(body, "email"), Text(body, "template", 128)),
+            body => HttpResults.Json(200, new CallbackResponse(true, "Welcome email processed successfully", UserId: body.GetProperty("user_id").GetInt64()), FunctionsJsonContext.Default.CallbackResponse));
+}
+
+/// <summary><c>POST /api/v1/cleanup/temp-files</c> <c>{file_id, bucket}</c>.</summary>
+public sealed class CleanupTempFilesFunction(CallbackReceiver receiver)
+{
+    [LambdaFunction("CleanupTempFilesFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed temp-file clean-up request.")]
+    [HttpApi("POST", "/api/v1/cleanup/temp-files")]
+    [Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
+    [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
+    [FunctionEnvironment(TableName, TaskEnvironment.Table)]
+    [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
+    [FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
+    public Task<HttpApiResponse> Receive(HttpApiRequest request, InvocationContext context) =>
+        receiver.ReceiveAsync(
+            request,
+            context,
+            "cleanup-temp-files",
+            body => First(Text(body, "file_id", 512), Text(body, "bucket", 63)),
+            body => HttpResults.Json(200, new CallbackResponse(true, "Clean-up processed successfully", FileId: body.GetProperty("file_id").GetString()), FunctionsJsonContext.Default.CallbackResponse));
+}
