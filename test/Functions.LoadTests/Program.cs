@@ -1,0 +1,408 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.SQS;
+using Functions.Forwarder;
+using Functions.Hosting;
+using Functions.Hosting.Aws;
+using Functions.Scheduler;
+using Functions.Tasks;
+using Functions.TaskStore;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+// Load scripts for docs/benchmarks.md. Not tests: they measure, they do not assert.
+//   dotnet run -c Release --project test/Functions.LoadTests -- schedule [count=2000] [concurrency=8]
+//   dotnet run -c Release --project test/Functions.LoadTests -- deliver  [count=5000] [concurrency=16]
+//   dotnet run -c Release --project test/Functions.LoadTests -- forward  [count=1000] [concurrency=8]
+// schedule and forward need moto_server: MOTO_ENDPOINT=http://127.0.0.1:PORT, or moto_server on PATH.
+var scenario = args.ElementAtOrDefault(0) ?? "schedule";
+var count = int.Parse(args.ElementAtOrDefault(1) ?? (scenario == "deliver" ? "5000" : scenario == "forward" ? "1000" : "2000"), System.Globalization.CultureInfo.InvariantCulture);
+var concurrency = int.Parse(args.ElementAtOrDefault(2) ?? (scenario == "deliver" ? "16" : "8"), System.Globalization.CultureInfo.InvariantCulture);
+Console.WriteLine($"{scenario}: {count} operations, concurrency {concurrency}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+
+using var moto = scenario == "deliver" ? null : await Moto.StartAsync();
+switch (scenario)
+{
+    case "schedule": await Scenarios.ScheduleAsync(moto!, count, concurrency); break;
+    case "deliver": await Scenarios.DeliverAsync(count, concurrency); break;
+    case "forward": await Scenarios.ForwardAsync(moto!, count, concurrency); break;
+    default: Console.Error.WriteLine("scenario: schedule | deliver | forward"); return 2;
+}
+
+return 0;
+
+internal static class Scenarios
+{
+    public static Dictionary<string, string?> Settings(string endpoint, string suffix) => new()
+    {
+        ["AWS_REGION"] = "ap-northeast-2",
+        ["AWS_ACCESS_KEY_ID"] = "testing",
+        ["AWS_SECRET_ACCESS_KEY"] = "testing",
+        ["AWS_ENDPOINT_URL"] = endpoint,
+        [TaskSettingNames.TableName] = "load-" + suffix,
+        [TaskSettingNames.ScheduleGroup] = "load-" + suffix,
+        [TaskSettingNames.SchedulerRoleArn] = "arn:aws:iam::123456789012:role/scheduler",
+        [TaskSettingNames.ForwarderArn] = "arn:aws:lambda:ap-northeast-2:123456789012:function:forwarder",
+        [TaskSettingNames.DeadLetterQueueArn] = "arn:aws:sqs:ap-northeast-2:123456789012:dlq",
+        [TaskSettingNames.CallbackBaseUrl] = "https://api.example.com",
+        [TaskSettingNames.ApiToken] = "load-token",
+        [TaskSettingNames.SigningSecret] = WebhookKeyText,
+        [TargetPolicy.AllowedHostsSetting] = "127.0.0.1",
+        [DeliveryTimerSettings.QueueUrlSetting] = endpoint + "/123456789012/unused",
+        [ForwarderSettings.DeadLetterQueueUrlSetting] = endpoint + "/123456789012/unused-dlq",
+    };
+
+    private const string WebhookKeyText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    private static async Task PrepareAsync(Dictionary<string, string?> settings)
+    {
+        var aws = new AwsSettings(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        using var dynamoDb = new AmazonDynamoDBClient(aws.Credentials, aws.Configure(new AmazonDynamoDBConfig(), "DYNAMODB"));
+        await TaskTableSchema.EnsureCreatedAsync(dynamoDb, settings[TaskSettingNames.TableName]!, CancellationToken.None);
+        using var scheduler = SchedulerClient.Create(aws);
+        await scheduler.EnsureScheduleGroupAsync(settings[TaskSettingNames.ScheduleGroup]!, CancellationToken.None);
+        using var sqs = new AmazonSQSClient(aws.Credentials, aws.Configure(new AmazonSQSConfig(), "SQS"));
+        settings[DeliveryTimerSettings.QueueUrlSetting] = (await sqs.CreateQueueAsync("delivery-" + settings[TaskSettingNames.TableName])).QueueUrl;
+        settings[ForwarderSettings.DeadLetterQueueUrlSetting] = (await sqs.CreateQueueAsync("dlq-" + settings[TaskSettingNames.TableName])).QueueUrl;
+    }
+
+    private static FunctionHost Host(string function, Dictionary<string, string?> settings, AwsCallCounter? counter = null)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings)
+            .AddInMemoryCollection([new KeyValuePair<string, string?>(SettingNames.FunctionHandler, function)])
+            .Build();
+        return FunctionHost.Create(configuration, Stream.Null, counter is null ? null : services =>
+        {
+            // The same clients, with every AWS request counted on its way out.
+            services.AddSingleton<IAmazonDynamoDB>(sp =>
+            {
+                var aws = sp.GetRequiredService<AwsSettings>();
+                var config = aws.Configure(new AmazonDynamoDBConfig(), "DYNAMODB");
+                config.HttpClientFactory = counter;
+                return new AmazonDynamoDBClient(aws.Credentials, config);
+            });
+            services.AddSingleton<IAmazonSQS>(sp =>
+            {
+                var aws = sp.GetRequiredService<AwsSettings>();
+                var config = aws.Configure(new AmazonSQSConfig(), "SQS");
+                config.HttpClientFactory = counter;
+                return new AmazonSQSClient(aws.Credentials, config);
+            });
+            services.AddSingleton<ISchedulerClient>(sp =>
+            {
+                var aws = sp.GetRequiredService<AwsSettings>();
+                var signing = new Amazon.Runtime.Signing.SigV4SigningHandler(aws.Credentials, aws.Region, "scheduler", counter.Wrap(new SocketsHttpHandler()));
+                return new SchedulerClient(new HttpClient(signing) { BaseAddress = aws.EndpointOverride("SCHEDULER") }, SchedulerClient.DefaultRetry());
+            });
+        });
+    }
+
+    private static string Event(string body)
+    {
+        var @event = new JsonObject
+        {
+            ["version"] = "2.0",
+            ["routeKey"] = "POST /api/v1/tasks/schedule",
+            ["rawPath"] = "/api/v1/tasks/schedule",
+            ["rawQueryString"] = "",
+            ["headers"] = new JsonObject { ["authorization"] = "Bearer load-token", ["content-type"] = "application/json" },
+            ["requestContext"] = new JsonObject { ["http"] = new JsonObject { ["method"] = "POST", ["path"] = "/api/v1/tasks/schedule" }, ["requestId"] = "load", ["stage"] = "$default" },
+            ["body"] = body,
+            ["isBase64Encoded"] = false,
+        };
+        return @event.ToJsonString();
+    }
+
+    public static async Task ScheduleAsync(Moto moto, int count, int concurrency)
+    {
+        var settings = Settings(moto.Endpoint, Guid.NewGuid().ToString("N")[..10]);
+        await PrepareAsync(settings);
+        var counter = new AwsCallCounter();
+        using var host = Host("ScheduleTaskFunction", settings, counter);
+        var payload = Encoding.UTF8.GetBytes(Event("""{"delay_minutes": 30, "data": {"payment_id": 12345, "user_id": 789, "amount": 9900}}"""));
+
+        async Task<double> One()
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var input = new MemoryStream(payload);
+            await using var output = await host.EntryPoint(input, InvocationContext.Create("load", TimeSpan.FromSeconds(30)));
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        for (var i = 0; i < 50; i++)
+        {
+            await One();
+        }
+
+        counter.Reset();
+        var latencies = await Run(count, concurrency, One);
+        Report("schedule", latencies);
+        Console.WriteLine($"AWS calls per scheduled task: {counter.Total / (double)count:0.00} ({counter.Describe()})");
+    }
+
+    public static async Task DeliverAsync(int count, int concurrency)
+    {
+        await using var target = await Target.StartAsync();
+        var settings = Settings("http://127.0.0.1:9", "deliver");
+        using var host = Host("ForwarderFunction", settings);
+        var forwarding = host.Services.GetRequiredService<ForwardingService>();
+        var task = new TaskRecord
+        {
+            TaskId = TaskSchedulingService.NewTaskId(),
+            Status = TaskState.Running,
+            RunAt = DateTimeOffset.UtcNow,
+            Url = target.Url + "/hook",
+            Method = "POST",
+            Headers = new Dictionary<string, string> { ["X-Tenant"] = "acme" },
+            Data = """{"payment_id": 12345, "user_id": 789, "amount": 9900}""",
+            MaxAttempts = 3,
+            TimeoutSeconds = 30,
+            Attempts = 1,
+            CreatedAt = DateTimeOffset.UtcNow,
+            UpdatedAt = DateTimeOffset.UtcNow,
+        };
+        using var plain = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        var body = Encoding.UTF8.GetBytes(task.Data);
+
+        async Task<double> Baseline()
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var content = new ByteArrayContent(body);
+            using var response = await plain.PostAsync(task.Url, content);
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        async Task<double> Forwarded()
+        {
+            var started = Stopwatch.GetTimestamp();
+            var outcome = await forwarding.DeliverAsync(task, InvocationContext.Create("load", TimeSpan.FromSeconds(60)));
+            if (outcome.StatusCode != 200)
+            {
+                throw new InvalidOperationException($"delivery answered {outcome.StatusCode} {outcome.Error}");
+            }
+
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        }
+
+        for (var i = 0; i < 500; i++)
+        {
+            await Baseline();
+            await Forwarded();
+        }
+
+        var (baseCpu, baseAlloc, _) = await Sequential(count, Baseline);
+        var (fwdCpu, fwdAlloc, fwdLatencies) = await Sequential(count, Forwarded);
+        Console.WriteLine($"per delivery, sequential: forwarder {fwdCpu:0.000} CPU ms and {fwdAlloc / 1024.0:0.0} KB allocated; plain HttpClient POST to the same target {baseCpu:0.000} CPU ms, {baseAlloc / 1024.0:0.0} KB");
+        Console.WriteLine($"forwarder overhead beyond the call itself: {fwdCpu - baseCpu:0.000} CPU ms, {(fwdAlloc - baseAlloc) / 1024.0:0.0} KB per delivery (both include the in-process target's share)");
+        Report("deliver (sequential)", fwdLatencies);
+        Report($"deliver (concurrency {concurrency})", await Run(count, concurrency, Forwarded));
+        using var self = Process.GetCurrentProcess();
+        Console.WriteLine($"peak working set of this process (forwarder and target together): {self.PeakWorkingSet64 / 1048576.0:0.0} MB; GC heap now {GC.GetTotalMemory(false) / 1048576.0:0.0} MB");
+    }
+
+    public static async Task ForwardAsync(Moto moto, int count, int concurrency)
+    {
+        await using var target = await Target.StartAsync();
+        var settings = Settings(moto.Endpoint, Guid.NewGuid().ToString("N")[..10]);
+        await PrepareAsync(settings);
+        var counter = new AwsCallCounter();
+        using var host = Host("ForwarderFunction", settings, counter);
+        var store = host.Services.GetRequiredService<ITaskStore>();
+        var forwarding = host.Services.GetRequiredService<ForwardingService>();
+        var ids = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var id = TaskSchedulingService.NewTaskId();
+            await store.CreateAsync(
+                new TaskRecord
+                {
+                    TaskId = id, Status = TaskState.Scheduled, RunAt = now.AddSeconds(-1), Url = target.Url + "/hook", Method = "POST",
+                    Headers = new Dictionary<string, string>(), Data = """{"n": 1}""", MaxAttempts = 3, TimeoutSeconds = 30, CreatedAt = now, UpdatedAt = now,
+                },
+                null,
+                CancellationToken.None);
+            ids.Add(id);
+        }
+
+        counter.Reset();
+        var queue = new Queue<string>(ids);
+        var latencies = await Run(count, concurrency, async () =>
+        {
+            string id;
+            lock (queue)
+            {
+                id = queue.Dequeue();
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            await forwarding.ProcessAsync(id, InvocationContext.Create("load", TimeSpan.FromSeconds(60)));
+            return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        });
+        Report("forward (get, claim, deliver, record)", latencies);
+        Console.WriteLine($"target received {target.Hits} requests for {count} tasks; AWS calls per delivery: {counter.Total / (double)count:0.00} ({counter.Describe()})");
+    }
+
+    private static async Task<(double CpuMs, double AllocatedBytes, List<double> Latencies)> Sequential(int count, Func<Task<double>> one)
+    {
+        using var process = Process.GetCurrentProcess();
+        var cpu = process.TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes(true);
+        var latencies = new List<double>(count);
+        for (var i = 0; i < count; i++)
+        {
+            latencies.Add(await one());
+        }
+
+        process.Refresh();
+        return ((process.TotalProcessorTime - cpu).TotalMilliseconds / count, (GC.GetTotalAllocatedBytes(true) - allocated) / (double)count, latencies);
+    }
+
+    private static async Task<List<double>> Run(int count, int concurrency, Func<Task<double>> one)
+    {
+        var latencies = new List<double>(count);
+        var wall = Stopwatch.StartNew();
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (_, _) =>
+        {
+            var ms = await one();
+            lock (latencies)
+            {
+                latencies.Add(ms);
+            }
+        });
+        wall.Stop();
+        Console.WriteLine($"  {count} in {wall.Elapsed.TotalSeconds:0.00} s = {count / wall.Elapsed.TotalSeconds:0.0} per second");
+        return latencies;
+    }
+
+    private static void Report(string name, List<double> latencies)
+    {
+        latencies.Sort();
+        double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
+        Console.WriteLine($"{name}: p50 {P(0.50):0.00} ms, p99 {P(0.99):0.00} ms, max {latencies[^1]:0.00} ms (n={latencies.Count})");
+    }
+}
+
+/// <summary>Counts AWS requests by service, under the SDK clients and the Scheduler client.</summary>
+internal sealed class AwsCallCounter : HttpClientFactory
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _calls = new();
+
+    public int Total => _calls.Values.Sum();
+
+    public void Reset() => _calls.Clear();
+
+    public string Describe() => string.Join(", ", _calls.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"));
+
+    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(Wrap(new SocketsHttpHandler()));
+
+    public HttpMessageHandler Wrap(HttpMessageHandler inner) => new Counting(this, inner);
+
+    private sealed class Counting(AwsCallCounter owner, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var target = request.Headers.TryGetValues("X-Amz-Target", out var values) ? values.First() : $"{request.Method} {request.RequestUri?.AbsolutePath.Split('/').ElementAtOrDefault(1)}";
+            owner._calls.AddOrUpdate(target, 1, (_, n) => n + 1);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
+
+/// <summary>A loopback target that answers 200 at once.</summary>
+internal sealed class Target : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _hits;
+
+    private Target(WebApplication app) => _app = app;
+
+    public string Url => _app.Urls.First();
+
+    public int Hits => _hits;
+
+    public static async Task<Target> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var target = new Target(app);
+        app.Run(async http =>
+        {
+            Interlocked.Increment(ref target._hits);
+            await http.Request.Body.CopyToAsync(Stream.Null);
+            http.Response.StatusCode = 200;
+        });
+        await app.StartAsync();
+        return target;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>moto_server: MOTO_ENDPOINT, or one started here on a free port.</summary>
+internal sealed class Moto : IDisposable
+{
+    private Process? _process;
+
+    public string Endpoint { get; private set; } = "";
+
+    public static async Task<Moto> StartAsync()
+    {
+        var moto = new Moto();
+        var given = Environment.GetEnvironmentVariable("MOTO_ENDPOINT");
+        if (!string.IsNullOrEmpty(given))
+        {
+            moto.Endpoint = given.TrimEnd('/');
+            return moto;
+        }
+
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        moto._process = Process.Start(new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardOutput = true, RedirectStandardError = true });
+        moto._process!.BeginOutputReadLine();
+        moto._process.BeginErrorReadLine();
+        moto.Endpoint = $"http://127.0.0.1:{port}";
+        using var http = new HttpClient();
+        for (var i = 0; i < 150; i++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(moto.Endpoint + "/moto-api/");
+                return moto;
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        throw new TimeoutException("moto_server did not start");
+    }
+
+    public void Dispose()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process?.Dispose();
+    }
+}
