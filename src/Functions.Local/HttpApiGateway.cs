@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -6,7 +5,6 @@ using Functions.Hosting;
 using Functions.Hosting.Http;
 using Functions.Serialization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 
 namespace Functions.Local;
 
@@ -15,12 +13,10 @@ namespace Functions.Local;
 /// the function's entry point is called with it, and its payload 2.0 response becomes the HTTP response.
 /// Each function is built once (its own composition root, as in its own execution environment).
 /// </summary>
-public sealed class HttpApiGateway(RouteTable routes, IConfiguration configuration, TimeProvider time) : IDisposable
+public sealed class HttpApiGateway(RouteTable routes, LocalFunctions functions, TimeProvider time)
 {
     /// <summary>API Gateway's payload limit for a request body.</summary>
     public const int MaxBodyBytes = 10 * 1024 * 1024;
-
-    private readonly ConcurrentDictionary<string, Lazy<FunctionHost>> _hosts = new(StringComparer.Ordinal);
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -35,7 +31,7 @@ public sealed class HttpApiGateway(RouteTable routes, IConfiguration configurati
 
         var requestId = Guid.NewGuid().ToString("N");
         var @event = await ToEventAsync(http, match, requestId).ConfigureAwait(false);
-        var host = _hosts.GetOrAdd(match.Function.Name, name => new Lazy<FunctionHost>(() => Build(name))).Value;
+        var host = functions.Get(match.Function.Name);
         using var input = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(@event, FunctionsJsonContext.Default.HttpApiRequest));
         var context = new InvocationContext(
             requestId,
@@ -47,15 +43,6 @@ public sealed class HttpApiGateway(RouteTable routes, IConfiguration configurati
         var response = await JsonSerializer.DeserializeAsync(output, FunctionsJsonContext.Default.HttpApiResponse, http.RequestAborted).ConfigureAwait(false)
             ?? HttpResults.InternalServerError(requestId);
         await WriteAsync(http, response).ConfigureAwait(false);
-    }
-
-    private FunctionHost Build(string name)
-    {
-        var settings = new ConfigurationBuilder()
-            .AddConfiguration(configuration)
-            .AddInMemoryCollection([new KeyValuePair<string, string?>(SettingNames.FunctionHandler, name)])
-            .Build();
-        return FunctionHost.Create(settings);
     }
 
     private async Task<HttpApiRequest> ToEventAsync(HttpContext http, RouteMatch match, string requestId)
@@ -142,14 +129,6 @@ public sealed class HttpApiGateway(RouteTable routes, IConfiguration configurati
         {
             var bytes = response.IsBase64Encoded ? Convert.FromBase64String(body) : Encoding.UTF8.GetBytes(body);
             await http.Response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (var host in _hosts.Values.Where(h => h.IsValueCreated))
-        {
-            host.Value.Dispose();
         }
     }
 }

@@ -1,33 +1,158 @@
+using Amazon.DynamoDBv2;
+using Amazon.SQS;
+using Functions.Forwarder;
+using Functions.Hosting;
+using Functions.Hosting.Aws;
 using Functions.Hosting.Http;
+using Functions.Local.Embedded;
+using Functions.Local.Firing;
+using Functions.Scheduler;
+using Functions.Tasks;
+using Functions.TaskStore;
+using Functions.Webhooks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Functions.Local;
 
+/// <summary>The runner's settings: environment variables, each with a local default that is printed at start.</summary>
+public sealed record RunnerOptions(string Url, string? AwsEndpoint, string DataDirectory, IReadOnlyDictionary<string, string?> Settings, IReadOnlyList<string> Printed);
+
 public static class LocalRunner
 {
     public const string DefaultUrl = "http://127.0.0.1:5050";
+    public const string DefaultToken = "local-dev-token";
 
-    /// <summary>The runner's web app: every catalog route, served through <see cref="HttpApiGateway"/>.</summary>
-    public static WebApplication Build(string[] args)
+    public static RunnerOptions Options(string[] args, IConfiguration environment)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(environment);
+        string? Arg(string name)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        }
+
+        var url = Arg("--urls") ?? environment["urls"] ?? DefaultUrl;
+        var endpoint = Arg("--aws-endpoint");
+        var data = Arg("--data-dir") ?? Path.Combine(Directory.GetCurrentDirectory(), ".local");
+        Directory.CreateDirectory(data);
+        var printed = new List<string>();
+        var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+        string Setting(string name, Func<string> fallback, bool secret = false)
+        {
+            var value = environment[name];
+            var from = "environment";
+            if (string.IsNullOrEmpty(value))
+            {
+                value = fallback();
+                from = "local default";
+            }
+
+            settings[name] = value;
+            printed.Add($"  {name} = {(secret ? "(kept in " + Path.Combine(data, "webhook-signing-secret") + ")" : value)}   [{from}]");
+            return value;
+        }
+
+        Setting(TaskSettingNames.ApiToken, () => DefaultToken);
+        Setting(TaskSettingNames.SigningSecret, () =>
+        {
+            // One key per data folder, kept across restarts; never printed.
+            var file = Path.Combine(data, "webhook-signing-secret");
+            if (!File.Exists(file))
+            {
+                File.WriteAllText(file, WebhookKey.Generate());
+            }
+
+            return File.ReadAllText(file).Trim();
+        }, secret: true);
+        Setting(TargetPolicy.AllowedHostsSetting, () => "127.0.0.1,localhost,::1");
+        Setting(TaskSettingNames.CallbackBaseUrl, () => url.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/'));
+        Setting(DeliveryTimerSettings.PrecisionSetting, () => "second");
+        Setting(RetryBackoff.BaseSetting, () => "30");
+        Setting(RetryBackoff.CapSetting, () => "3600");
+        settings["AWS_REGION"] = environment["AWS_REGION"] ?? "ap-northeast-2";
+        settings[TaskSettingNames.TableName] = environment[TaskSettingNames.TableName] ?? "delayed-http-tasks";
+        settings[TaskSettingNames.ScheduleGroup] = environment[TaskSettingNames.ScheduleGroup] ?? "delayed-http-tasks";
+        settings[TaskSettingNames.SchedulerRoleArn] = "arn:aws:iam::000000000000:role/delayed-http-tasks-scheduler";
+        settings[TaskSettingNames.ForwarderArn] = "arn:aws:lambda:local:000000000000:function:delayed-http-tasks-forwarder";
+        settings[TaskSettingNames.DeadLetterQueueArn] = "arn:aws:sqs:local:000000000000:delayed-http-tasks-dlq";
+        settings[TaskSettingNames.RetentionDays] = environment[TaskSettingNames.RetentionDays];
+        settings[DeliveryTimerSettings.QueueUrlSetting] = "local:delivery";
+        settings[ForwarderSettings.DeadLetterQueueUrlSetting] = "local:dead-letter";
+        settings["AWS_LAMBDA_LOG_LEVEL"] = environment["AWS_LAMBDA_LOG_LEVEL"] ?? "INFO";
+        if (endpoint is not null)
+        {
+            settings["AWS_ENDPOINT_URL"] = endpoint;
+            settings["AWS_ACCESS_KEY_ID"] = environment["AWS_ACCESS_KEY_ID"] ?? "testing";
+            settings["AWS_SECRET_ACCESS_KEY"] = environment["AWS_SECRET_ACCESS_KEY"] ?? "testing";
+        }
+
+        return new RunnerOptions(url, endpoint, data, settings, printed);
+    }
+
+    /// <summary>The runner: every catalog route on Kestrel, and the clock that fires schedules and queued wake-ups.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Stream? functionLogs = null)
     {
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrl);
+        var options = Options(args, builder.Configuration);
+        builder.WebHost.UseUrls(options.Url);
         builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = HttpApiGateway.MaxBodyBytes);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(95));
+        var settings = new Dictionary<string, string?>(options.Settings);
+        var logs = functionLogs ?? Console.OpenStandardOutput();
+        var time = TimeProvider.System;
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(time);
         builder.Services.AddSingleton(RouteTable.FromCatalog());
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(sp => new HttpApiGateway(
-            sp.GetRequiredService<RouteTable>(),
-            new ConfigurationBuilder().AddEnvironmentVariables().Build(),
-            sp.GetRequiredService<TimeProvider>()));
+
+        if (options.AwsEndpoint is null)
+        {
+            var database = new LocalDatabase(Path.Combine(options.DataDirectory, "runner.db"));
+            var embedded = new LocalFunctions.EmbeddedParts(database, new LocalTaskStore(database, time), new LocalScheduler(database), new LocalDeliveryQueues(database, time), new LocalCallbackStore(database, time));
+            builder.Services.AddSingleton(database);
+            builder.Services.AddSingleton(embedded.Scheduler);
+            builder.Services.AddSingleton(embedded.Queues);
+            builder.Services.AddSingleton(_ => new LocalFunctions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), embedded, logs));
+            builder.Services.AddHostedService<EmbeddedClock>();
+        }
+        else
+        {
+            // The real clients, against the endpoint: create what the template would have created.
+            var aws = new AwsSettings(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+            var dynamoDb = new AmazonDynamoDBClient(aws.Credentials, aws.Configure(new AmazonDynamoDBConfig(), "DYNAMODB"));
+            await TaskTableSchema.EnsureCreatedAsync(dynamoDb, settings[TaskSettingNames.TableName]!, CancellationToken.None).ConfigureAwait(false);
+            var scheduler = SchedulerClient.Create(aws);
+            await scheduler.EnsureScheduleGroupAsync(settings[TaskSettingNames.ScheduleGroup]!, CancellationToken.None).ConfigureAwait(false);
+            var sqs = new AmazonSQSClient(aws.Credentials, aws.Configure(new AmazonSQSConfig(), "SQS"));
+            var prefix = settings[TaskSettingNames.TableName];
+            var dlq = (await sqs.CreateQueueAsync(prefix + "-dlq").ConfigureAwait(false)).QueueUrl;
+            var delivery = (await sqs.CreateQueueAsync(prefix + "-delivery").ConfigureAwait(false)).QueueUrl;
+            settings[DeliveryTimerSettings.QueueUrlSetting] = delivery;
+            settings[ForwarderSettings.DeadLetterQueueUrlSetting] = dlq;
+            builder.Services.AddSingleton<IAmazonDynamoDB>(dynamoDb);
+            builder.Services.AddSingleton<ISchedulerClient>(scheduler);
+            builder.Services.AddSingleton<IAmazonSQS>(sqs);
+            builder.Services.AddSingleton(_ => new LocalFunctions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), null, logs));
+            builder.Services.AddHostedService(sp => new AwsClock(
+                scheduler, sqs, settings[TaskSettingNames.ScheduleGroup]!, delivery, sp.GetRequiredService<ForwarderInvoker>(), time, sp.GetRequiredService<ILogger<AwsClock>>()));
+        }
+
+        builder.Services.AddSingleton<ForwarderInvoker>();
+        builder.Services.AddSingleton<HttpApiGateway>();
         var app = builder.Build();
         app.Run(http => http.RequestServices.GetRequiredService<HttpApiGateway>().HandleAsync(http));
         return app;
     }
+
+    /// <summary>Back-compatible synchronous build for embedded mode (tests of the HTTP surface).</summary>
+    public static WebApplication Build(string[] args) => BuildAsync(args, Stream.Null).GetAwaiter().GetResult();
 }

@@ -1,10 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Functions.Hosting;
 using Functions.Hosting.Http;
-using Functions.TaskStore;
 using Functions.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -20,13 +16,8 @@ public sealed record BodyProblem(string Field, string Message);
 /// webhook-id) answers 200 without repeating the effect. Items live under <c>callback#</c> keys, the only
 /// ones the callback functions' IAM policy lets them write.
 /// </summary>
-public sealed partial class CallbackReceiver(WebhookVerifier verifier, IAmazonDynamoDB dynamoDb, TaskStoreSettings table, TimeProvider time, ILogger<CallbackReceiver> logger)
+public sealed partial class CallbackReceiver(WebhookVerifier verifier, ICallbackStore store, ILogger<CallbackReceiver> logger)
 {
-    public const string KeyPrefix = "callback#";
-
-    /// <summary>How long a webhook-id is remembered: well past the sender's retry horizon (its backoff cap).</summary>
-    public static readonly TimeSpan ReplayWindow = TimeSpan.FromDays(7);
-
     public async Task<HttpApiResponse> ReceiveAsync(
         HttpApiRequest request,
         InvocationContext context,
@@ -80,7 +71,7 @@ public sealed partial class CallbackReceiver(WebhookVerifier verifier, IAmazonDy
             return HttpResults.BadRequest(problem.Field, problem.Message, context.RequestId);
         }
 
-        if (await RecordOnceAsync(id!, kind, body, context.CancellationToken).ConfigureAwait(false))
+        if (await store.RecordOnceAsync(id!, kind, body.GetRawText(), context.CancellationToken).ConfigureAwait(false))
         {
             LogProcessed(logger, kind, id!);
         }
@@ -90,60 +81,6 @@ public sealed partial class CallbackReceiver(WebhookVerifier verifier, IAmazonDy
         }
 
         return answer(body);
-    }
-
-    /// <summary>Records the delivery and its effect; false when this webhook-id was processed before.</summary>
-    public async Task<bool> RecordOnceAsync(string webhookId, string kind, JsonElement body, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var received = DynamoTaskStore.Timestamp(now);
-        try
-        {
-            await dynamoDb.TransactWriteItemsAsync(
-                new TransactWriteItemsRequest
-                {
-                    TransactItems =
-                    [
-                        new TransactWriteItem
-                        {
-                            Put = new Put
-                            {
-                                TableName = table.TableName,
-                                Item = new Dictionary<string, AttributeValue>
-                                {
-                                    [TaskTableSchema.PartitionKey] = new($"{KeyPrefix}webhook#{webhookId}"),
-                                    ["kind"] = new(kind),
-                                    ["received_at"] = new(received),
-                                    [TaskTableSchema.ExpiresAt] = new() { N = (now + ReplayWindow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
-                                },
-                                ConditionExpression = "attribute_not_exists(pk)",
-                            },
-                        },
-                        new TransactWriteItem
-                        {
-                            Put = new Put
-                            {
-                                TableName = table.TableName,
-                                Item = new Dictionary<string, AttributeValue>
-                                {
-                                    [TaskTableSchema.PartitionKey] = new($"{KeyPrefix}effect#{kind}#{webhookId}"),
-                                    ["kind"] = new(kind),
-                                    ["webhook_id"] = new(webhookId),
-                                    ["payload"] = new(body.GetRawText()),
-                                    ["received_at"] = new(received),
-                                    [TaskTableSchema.ExpiresAt] = new() { N = (now + table.Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
-                                },
-                            },
-                        },
-                    ],
-                },
-                cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (TransactionCanceledException ex) when (ex.CancellationReasons is { Count: > 0 } reasons && reasons[0].Code == "ConditionalCheckFailed")
-        {
-            return false;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a {Kind} delivery: {Verdict}")]

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Amazon.SQS;
-using Amazon.SQS.Model;
 using Functions.Hosting;
 using Functions.Scheduler;
 using Functions.Serialization;
@@ -50,7 +48,7 @@ public sealed record ArmedTimer(string? ScheduleName, string? ScheduleArn, bool 
 /// Cost of second precision per million deliveries: one extra short forwarder invocation for long waits and
 /// about three SQS requests — see docs/benchmarks.md.
 /// </summary>
-public sealed class DeliveryTimer(ISchedulerClient scheduler, IAmazonSQS sqs, SchedulerSettings schedulerSettings, DeliveryTimerSettings settings)
+public sealed class DeliveryTimer(ISchedulerClient scheduler, IDeliveryQueues queue, SchedulerSettings schedulerSettings, DeliveryTimerSettings settings)
 {
     /// <summary>SQS's largest per-message delay.</summary>
     public static readonly TimeSpan MaxQueueDelay = TimeSpan.FromSeconds(900);
@@ -71,14 +69,7 @@ public sealed class DeliveryTimer(ISchedulerClient scheduler, IAmazonSQS sqs, Sc
         if (settings.Precision == DeliveryPrecision.Second && untilDue <= MaxQueueDelay)
         {
             var delay = (int)Math.Clamp(Math.Floor(untilDue.TotalSeconds), 0, MaxQueueDelay.TotalSeconds);
-            await sqs.SendMessageAsync(
-                new SendMessageRequest
-                {
-                    QueueUrl = settings.QueueUrl,
-                    MessageBody = TaskSchedulingService.ForwarderInput(task.TaskId),
-                    DelaySeconds = delay,
-                },
-                cancellationToken).ConfigureAwait(false);
+            await queue.SendAsync(TaskSchedulingService.ForwarderInput(task.TaskId), delay, cancellationToken).ConfigureAwait(false);
             return new ArmedTimer(null, null, Queued: true);
         }
 
@@ -125,8 +116,6 @@ public sealed class DeliveryTimer(ISchedulerClient scheduler, IAmazonSQS sqs, Sc
     }
 
     /// <summary>Parks a given-up delivery on the dead-letter queue for operators (the alarm watches it).</summary>
-    public Task SendToDeadLetterQueueAsync(DeadLetterRecord record, string queueUrl, CancellationToken cancellationToken) =>
-        sqs.SendMessageAsync(
-            new SendMessageRequest { QueueUrl = queueUrl, MessageBody = JsonSerializer.Serialize(record, FunctionsJsonContext.Default.DeadLetterRecord) },
-            cancellationToken);
+    public Task SendToDeadLetterQueueAsync(DeadLetterRecord record, CancellationToken cancellationToken) =>
+        queue.SendDeadLetterAsync(JsonSerializer.Serialize(record, FunctionsJsonContext.Default.DeadLetterRecord), cancellationToken);
 }

@@ -13,7 +13,7 @@ namespace Functions.Forwarder;
 /// <summary>How one attempt ended, as the forwarder records it.</summary>
 public sealed record AttemptOutcome(TaskState Next, int? StatusCode, string? Error, TimeSpan Duration, DateTimeOffset? RetryAt);
 
-public sealed record ForwarderSettings(string DeadLetterQueueUrl)
+public static class ForwarderSettings
 {
     public const string DeadLetterQueueUrlSetting = "DEAD_LETTER_QUEUE_URL";
 }
@@ -30,7 +30,6 @@ public sealed partial class ForwardingService(
     RetryBackoff backoff,
     WebhookSigner signer,
     HttpClient targets,
-    ForwarderSettings settings,
     TimeProvider time,
     ILogger<ForwardingService> logger)
 {
@@ -62,7 +61,10 @@ public sealed partial class ForwardingService(
         {
             // Woken early (the long wait's schedule, or a queue delay capped at 15 minutes): arm the rest.
             var armed = await timer.ArmAsync(task, task.Attempts + 1, now, context.CancellationToken).ConfigureAwait(false);
-            LogRearmed(logger, taskId, untilDue, armed.Queued ? "queue" : "schedule");
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                LogRearmed(logger, taskId, Math.Round(untilDue.TotalSeconds, 1), armed.Queued ? "queue" : "schedule");
+            }
             return;
         }
 
@@ -176,6 +178,7 @@ public sealed partial class ForwardingService(
         var changes = new TaskChanges
         {
             LastStatusCode = outcome.StatusCode,
+            // Empty, not absent: a success clears the error of an earlier attempt.
             LastError = outcome.Error ?? string.Empty,
             RunAt = outcome.RetryAt,
             ExpectedAttempts = task.Attempts,
@@ -197,7 +200,10 @@ public sealed partial class ForwardingService(
                         .ConfigureAwait(false);
                 }
 
-                LogRetrying(logger, task.TaskId, task.Attempts, outcome.RetryAt!.Value);
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    LogRetrying(logger, task.TaskId, task.Attempts, DynamoTaskStore.Timestamp(outcome.RetryAt!.Value));
+                }
                 break;
             case TaskState.Failed:
                 LogFailed(logger, task.TaskId, task.Attempts, outcome.StatusCode, outcome.Error);
@@ -213,7 +219,6 @@ public sealed partial class ForwardingService(
                             Url = task.Url,
                             FailedAt = DynamoTaskStore.Timestamp(time.GetUtcNow()),
                         },
-                        settings.DeadLetterQueueUrl,
                         context.CancellationToken).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or OperationCanceledException)
@@ -256,8 +261,8 @@ public sealed partial class ForwardingService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Woken for task {TaskId}, which is {Status}; nothing to do")]
     private static partial void LogNothingToDo(ILogger logger, string taskId, TaskState? status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} is due in {UntilDue}; wake-up re-armed on the {Timer}")]
-    private static partial void LogRearmed(ILogger logger, string taskId, TimeSpan untilDue, string timer);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} is due in {UntilDueSeconds} s; wake-up re-armed on the {Timer}")]
+    private static partial void LogRearmed(ILogger logger, string taskId, double untilDueSeconds, string timer);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivered task {TaskId} attempt {Attempt}: {StatusCode} in {DurationMs} ms")]
     private static partial void LogDelivered(ILogger logger, string taskId, int attempt, int statusCode, double durationMs);
@@ -266,7 +271,7 @@ public sealed partial class ForwardingService(
     private static partial void LogAttemptError(ILogger logger, string taskId, int attempt, string reason, double durationMs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} will be retried at {RetryAt}")]
-    private static partial void LogRetrying(ILogger logger, string taskId, int attempt, DateTimeOffset retryAt);
+    private static partial void LogRetrying(ILogger logger, string taskId, int attempt, string retryAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} failed after attempt {Attempt}: {StatusCode} {Error}")]
     private static partial void LogFailed(ILogger logger, string taskId, int attempt, int? statusCode, string? error);

@@ -52,9 +52,18 @@ public static class ServiceRegistration
             return new AmazonSQSClient(aws.Credentials, aws.Configure(new AmazonSQSConfig(), "SQS"));
         });
         services.TryAddSingleton(sp => DeliveryTimerSettings.From(sp.GetRequiredService<IConfiguration>()));
-        services.TryAddSingleton<DeliveryTimer>();
+        services.TryAddSingleton(sp => new DeliveryTimer(
+            sp.GetRequiredService<ISchedulerClient>(),
+            sp.GetRequiredService<IDeliveryQueues>(),
+            sp.GetRequiredService<SchedulerSettings>(),
+            sp.GetRequiredService<DeliveryTimerSettings>()));
         services.TryAddSingleton<TaskSchedulingService>();
-        services.TryAddSingleton(sp => new ForwarderSettings(sp.GetRequiredService<IConfiguration>().GetRequired(ForwarderSettings.DeadLetterQueueUrlSetting)));
+        services.TryAddSingleton<IDeliveryQueues>(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            var timer = sp.GetRequiredService<DeliveryTimerSettings>();
+            return new SqsDeliveryQueues(sp.GetRequiredService<IAmazonSQS>(), timer.QueueUrl ?? string.Empty, configuration[ForwarderSettings.DeadLetterQueueUrlSetting]);
+        });
         services.TryAddSingleton(sp => RetryBackoff.From(sp.GetRequiredService<IConfiguration>()));
         services.TryAddSingleton<IReadOnlyList<WebhookKey>>(sp =>
         {
@@ -71,6 +80,10 @@ public static class ServiceRegistration
         });
         services.TryAddSingleton(sp => new WebhookSigner(sp.GetRequiredService<IReadOnlyList<WebhookKey>>()));
         services.TryAddSingleton(sp => new WebhookVerifier(sp.GetRequiredService<IReadOnlyList<WebhookKey>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<Callbacks.ICallbackStore>(sp => new Callbacks.DynamoCallbackStore(
+            sp.GetRequiredService<IAmazonDynamoDB>(),
+            sp.GetRequiredService<TaskStoreSettings>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<Callbacks.CallbackReceiver>();
         services.TryAddSingleton(sp => new ForwardingService(
             sp.GetRequiredService<ITaskStore>(),
@@ -78,7 +91,6 @@ public static class ServiceRegistration
             sp.GetRequiredService<RetryBackoff>(),
             sp.GetRequiredService<WebhookSigner>(),
             TargetHttpClient.Create(sp.GetRequiredService<TargetPolicy>()),
-            sp.GetRequiredService<ForwarderSettings>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ForwardingService>>()));
         services.TryAddSingleton(sp => ApiAuthenticator.FromConfiguration(

@@ -128,7 +128,10 @@ public sealed partial class TaskSchedulingService(
             await scheduler.DeleteScheduleAsync(scheduleName, schedulerSettings.GroupName, null, CancellationToken.None).ConfigureAwait(false);
         }
 
-        LogScheduled(logger, taskId, task.RunAt, arn ?? "the delivery queue");
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            LogScheduled(logger, taskId, DynamoTaskStore.Timestamp(task.RunAt), arn ?? "the delivery queue");
+        }
         return new ScheduleResult.Accepted(recorded.Task ?? task with { ScheduleArn = arn }, Replayed: false);
     }
 
@@ -180,7 +183,7 @@ public sealed partial class TaskSchedulingService(
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled task {TaskId} for {RunAt} as {ScheduleArn}")]
-    private static partial void LogScheduled(ILogger logger, string taskId, DateTimeOffset runAt, string scheduleArn);
+    private static partial void LogScheduled(ILogger logger, string taskId, string runAt, string scheduleArn);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Idempotency key matched task {TaskId}; no new schedule")]
     private static partial void LogReplayed(ILogger logger, string taskId);

@@ -13,7 +13,7 @@ public sealed class LocalRunnerTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _app = LocalRunner.Build(["--urls", "http://127.0.0.1:0"]);
+        _app = LocalRunner.Build(["--urls", "http://127.0.0.1:0", "--data-dir", Path.Combine(Path.GetTempPath(), "runner-tests-" + Guid.NewGuid().ToString("N"))]);
         await _app.StartAsync();
         _http.BaseAddress = new Uri(_app.Urls.First());
     }

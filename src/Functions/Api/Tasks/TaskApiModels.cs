@@ -41,7 +41,7 @@ public sealed record TaskResponse(
             task.Attempts,
             task.MaxAttempts,
             task.LastStatusCode,
-            task.LastError,
+            string.IsNullOrEmpty(task.LastError) ? null : task.LastError,
             DynamoTaskStore.Timestamp(task.CreatedAt),
             DynamoTaskStore.Timestamp(task.UpdatedAt),
             task.ScheduleArn);

@@ -14,6 +14,9 @@ namespace Functions.Hosting.Logging;
 /// </summary>
 public sealed class JsonLoggerProvider(string functionName, Stream output, LogLevel minimumLevel) : ILoggerProvider
 {
+    // Log lines are never embedded in HTML: escape only what JSON requires, so '+' and '<' stay readable.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly Lock _gate = new();
 
     public ILogger CreateLogger(string categoryName) => new JsonLogger(this, categoryName);
@@ -46,7 +49,7 @@ public sealed class JsonLoggerProvider(string functionName, Stream output, LogLe
     private void Write<TState>(string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("timestamp", DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));

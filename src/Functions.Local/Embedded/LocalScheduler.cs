@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Functions.Forwarder;
+using Functions.Scheduler;
+using Functions.Serialization;
+
+namespace Functions.Local.Embedded;
+
+/// <summary>A schedule that has come due, as the runner fires it.</summary>
+public sealed record DueSchedule(string Group, string Name, CreateScheduleRequest Request, int Failures);
+
+/// <summary>
+/// Plays EventBridge Scheduler for the runner's embedded mode, behind the same port the functions use
+/// (<see cref="ISchedulerClient"/>): the scheduling function and the forwarder call it exactly as they call
+/// the real client, and <see cref="Firing.EmbeddedClock"/> fires what comes due. Chosen over serving the
+/// Scheduler REST API on a local port because the wire client is already tested against moto; what the
+/// runner must add is the firing, which needs the schedules, not the protocol.
+/// </summary>
+public sealed class LocalScheduler(LocalDatabase database) : ISchedulerClient
+{
+    public static string Arn(string group, string name) => $"arn:aws:scheduler:local:000000000000:schedule/{group}/{name}";
+
+    public static DateTimeOffset FireAt(string expression)
+    {
+        // One-time schedules only: at(yyyy-mm-ddThh:mm:ss), in UTC (the project always sends UTC).
+        if (!expression.StartsWith("at(", StringComparison.Ordinal) || !expression.EndsWith(')')
+            || !DateTime.TryParseExact(expression[3..^1], "yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        {
+            throw new SchedulerValidationException(HttpStatusCode.BadRequest, $"Invalid Schedule Expression {expression}.");
+        }
+
+        return new DateTimeOffset(at, TimeSpan.Zero);
+    }
+
+    public Task<string> CreateScheduleAsync(string name, CreateScheduleRequest request, CancellationToken cancellationToken)
+    {
+        var fireAt = FireAt(request.ScheduleExpression).ToUnixTimeMilliseconds();
+        var json = JsonSerializer.Serialize(request, FunctionsJsonContext.Default.CreateScheduleRequest);
+        return database.RunAsync((connection, transaction) =>
+        {
+            // A second create of the same name is the same schedule (the ClientToken is the name).
+            using var insert = connection.Command(
+                transaction,
+                "INSERT INTO schedules (group_name, name, fire_at, request) VALUES ($g, $n, $f, $r) ON CONFLICT DO NOTHING",
+                ("$g", request.GroupName), ("$n", name), ("$f", fireAt), ("$r", json));
+            insert.ExecuteNonQuery();
+            return Arn(request.GroupName, name);
+        }, cancellationToken);
+    }
+
+    public Task<GetScheduleResponse?> GetScheduleAsync(string name, string groupName, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var query = connection.Command(transaction, "SELECT request FROM schedules WHERE group_name = $g AND name = $n", ("$g", groupName), ("$n", name));
+            if (query.ExecuteScalar() is not string json)
+            {
+                return null;
+            }
+
+            var request = JsonSerializer.Deserialize(json, FunctionsJsonContext.Default.CreateScheduleRequest)!;
+            return new GetScheduleResponse
+            {
+                Arn = Arn(groupName, name),
+                Name = name,
+                GroupName = groupName,
+                ScheduleExpression = request.ScheduleExpression,
+                ScheduleExpressionTimezone = request.ScheduleExpressionTimezone,
+                FlexibleTimeWindow = request.FlexibleTimeWindow,
+                Target = request.Target,
+                ActionAfterCompletion = request.ActionAfterCompletion,
+                State = request.State,
+            };
+        }, cancellationToken);
+
+    public Task<bool> DeleteScheduleAsync(string name, string groupName, string? clientToken, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var delete = connection.Command(transaction, "DELETE FROM schedules WHERE group_name = $g AND name = $n", ("$g", groupName), ("$n", name));
+            return delete.ExecuteNonQuery() > 0;
+        }, cancellationToken);
+
+    public Task<ListSchedulesResponse> ListSchedulesAsync(string groupName, string? namePrefix, string? nextToken, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var query = connection.Command(transaction, "SELECT name FROM schedules WHERE group_name = $g AND name LIKE $p ORDER BY name", ("$g", groupName), ("$p", (namePrefix ?? string.Empty) + "%"));
+            using var reader = query.ExecuteReader();
+            var list = new List<ScheduleSummary>();
+            while (reader.Read())
+            {
+                list.Add(new ScheduleSummary { Name = reader.GetString(0), GroupName = groupName, Arn = Arn(groupName, reader.GetString(0)), State = "ENABLED" });
+            }
+
+            return new ListSchedulesResponse { Schedules = list };
+        }, cancellationToken);
+
+    public Task EnsureScheduleGroupAsync(string groupName, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Takes up to <paramref name="max"/> due schedules, hiding each for <paramref name="lease"/> while it fires.</summary>
+    public Task<List<DueSchedule>> TakeDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            var due = new List<DueSchedule>();
+            using (var query = connection.Command(transaction, "SELECT group_name, name, request, failures FROM schedules WHERE fire_at <= $now ORDER BY fire_at LIMIT $max", ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)))
+            using (var reader = query.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    due.Add(new DueSchedule(reader.GetString(0), reader.GetString(1), JsonSerializer.Deserialize(reader.GetString(2), FunctionsJsonContext.Default.CreateScheduleRequest)!, reader.GetInt32(3)));
+                }
+            }
+
+            foreach (var schedule in due)
+            {
+                using var hide = connection.Command(transaction, "UPDATE schedules SET fire_at = $f WHERE group_name = $g AND name = $n", ("$f", (now + lease).ToUnixTimeMilliseconds()), ("$g", schedule.Group), ("$n", schedule.Name));
+                hide.ExecuteNonQuery();
+            }
+
+            return due;
+        }, cancellationToken);
+
+    /// <summary>After a failed invocation: try again at <paramref name="retryAt"/>, counting the failure.</summary>
+    public Task RetryAsync(DueSchedule schedule, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var update = connection.Command(transaction, "UPDATE schedules SET fire_at = $f, failures = failures + 1 WHERE group_name = $g AND name = $n", ("$f", retryAt.ToUnixTimeMilliseconds()), ("$g", schedule.Group), ("$n", schedule.Name));
+            return update.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>ActionAfterCompletion NONE: the schedule stays, but a one-time schedule never fires again.</summary>
+    public Task RetireAsync(DueSchedule schedule, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var update = connection.Command(transaction, "UPDATE schedules SET fire_at = $f WHERE group_name = $g AND name = $n", ("$f", long.MaxValue), ("$g", schedule.Group), ("$n", schedule.Name));
+            return update.ExecuteNonQuery();
+        }, cancellationToken);
+}
+
+/// <summary>A queued wake-up that has become visible.</summary>
+public sealed record DueMessage(long Id, string Body, int Receives);
+
+/// <summary>The delivery and dead-letter queues of embedded mode, with SQS's delay and visibility semantics.</summary>
+public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider time) : IDeliveryQueues
+{
+    public const string Delivery = "delivery";
+    public const string DeadLetter = "dead-letter";
+
+    public Task SendAsync(string body, int delaySeconds, CancellationToken cancellationToken) =>
+        Enqueue(Delivery, body, time.GetUtcNow().AddSeconds(delaySeconds), cancellationToken);
+
+    public Task SendDeadLetterAsync(string body, CancellationToken cancellationToken) =>
+        Enqueue(DeadLetter, body, time.GetUtcNow(), cancellationToken);
+
+    private Task<int> Enqueue(string queue, string body, DateTimeOffset visibleAt, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var insert = connection.Command(transaction, "INSERT INTO messages (queue, body, visible_at) VALUES ($q, $b, $v)", ("$q", queue), ("$b", body), ("$v", visibleAt.ToUnixTimeMilliseconds()));
+            return insert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>Receives up to <paramref name="max"/> visible messages, hiding them for <paramref name="visibility"/>.</summary>
+    public Task<List<DueMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            var now = time.GetUtcNow();
+            var due = new List<DueMessage>();
+            using (var query = connection.Command(transaction, "SELECT id, body, receives FROM messages WHERE queue = $q AND visible_at <= $now ORDER BY visible_at LIMIT $max", ("$q", Delivery), ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)))
+            using (var reader = query.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    due.Add(new DueMessage(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2) + 1));
+                }
+            }
+
+            foreach (var message in due)
+            {
+                using var hide = connection.Command(transaction, "UPDATE messages SET visible_at = $v, receives = receives + 1 WHERE id = $id", ("$v", (now + visibility).ToUnixTimeMilliseconds()), ("$id", message.Id));
+                hide.ExecuteNonQuery();
+            }
+
+            return due;
+        }, cancellationToken);
+
+    public Task DeleteAsync(long id, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var delete = connection.Command(transaction, "DELETE FROM messages WHERE id = $id", ("$id", id));
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>Moves a message that keeps failing to the dead-letter queue (SQS's redrive policy).</summary>
+    public Task RedriveAsync(long id, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var move = connection.Command(transaction, "UPDATE messages SET queue = $q WHERE id = $id", ("$q", DeadLetter), ("$id", id));
+            return move.ExecuteNonQuery();
+        }, cancellationToken);
+}
+
+/// <summary>The callback records of embedded mode.</summary>
+public sealed class LocalCallbackStore(LocalDatabase database, TimeProvider time) : Functions.Callbacks.ICallbackStore
+{
+    public Task<bool> RecordOnceAsync(string webhookId, string kind, string payload, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var insert = connection.Command(
+                transaction,
+                "INSERT INTO callbacks (webhook_id, kind, payload, received_at) VALUES ($id, $k, $p, $t) ON CONFLICT DO NOTHING",
+                ("$id", webhookId), ("$k", kind), ("$p", payload), ("$t", Functions.TaskStore.DynamoTaskStore.Timestamp(time.GetUtcNow())));
+            return insert.ExecuteNonQuery() == 1;
+        }, cancellationToken);
+}

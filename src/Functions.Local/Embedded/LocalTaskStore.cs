@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.Json;
+using Functions.Tasks;
+using Functions.TaskStore;
+
+namespace Functions.Local.Embedded;
+
+/// <summary>
+/// <see cref="ITaskStore"/> on the embedded database, with the same rules as the DynamoDB store: the state
+/// machine's legal sources for every move, the attempt check, the lease on claims, idempotency keys.
+/// (The runner is not Native AOT; tasks are kept as reflection-serialized JSON.)
+/// </summary>
+public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : ITaskStore
+{
+    private static readonly JsonSerializerOptions Json = new() { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+
+    public Task<CreateOutcome> CreateAsync(TaskRecord task, string? fingerprint, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            if (task.IdempotencyKey is { } key)
+            {
+                using var claim = connection.Command(transaction, "INSERT INTO idempotency (key, task_id, fingerprint) VALUES ($k, $t, $f) ON CONFLICT (key) DO NOTHING", ("$k", key), ("$t", task.TaskId), ("$f", fingerprint));
+                if (claim.ExecuteNonQuery() == 0)
+                {
+                    using var read = connection.Command(transaction, "SELECT task_id, fingerprint FROM idempotency WHERE key = $k", ("$k", key));
+                    using var reader = read.ExecuteReader();
+                    reader.Read();
+                    return new CreateOutcome(false, reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
+                }
+            }
+
+            using var insert = connection.Command(
+                transaction,
+                "INSERT INTO tasks (task_id, status, created_at, json) VALUES ($id, $s, $c, $j)",
+                ("$id", task.TaskId), ("$s", TaskStateMachine.Name(task.Status)), ("$c", DynamoTaskStore.Timestamp(task.CreatedAt)), ("$j", JsonSerializer.Serialize(task, Json)));
+            insert.ExecuteNonQuery();
+            return new CreateOutcome(true, null, null);
+        }, cancellationToken);
+
+    public Task<TaskRecord?> GetAsync(string taskId, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) => Read(connection, transaction, taskId), cancellationToken);
+
+    public Task<MoveOutcome> MoveAsync(string taskId, TaskState target, TaskChanges changes, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            var current = Read(connection, transaction, taskId);
+            if (current is null || !TaskStateMachine.CanMove(current.Status, target) || (changes.ExpectedAttempts is { } expected && current.Attempts != expected))
+            {
+                return new MoveOutcome(false, current);
+            }
+
+            var moved = current with
+            {
+                Status = target,
+                UpdatedAt = time.GetUtcNow(),
+                ScheduleArn = changes.ScheduleArn ?? current.ScheduleArn,
+                ScheduleName = changes.ScheduleName ?? current.ScheduleName,
+                RunAt = changes.RunAt ?? current.RunAt,
+                LastStatusCode = changes.LastStatusCode ?? current.LastStatusCode,
+                LastError = changes.LastError ?? current.LastError,
+                Attempts = current.Attempts + (changes.CountAttempt ? 1 : 0),
+            };
+            Write(connection, transaction, moved);
+            return new MoveOutcome(true, moved);
+        }, cancellationToken);
+
+    public Task<MoveOutcome> ClaimAsync(string taskId, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            var now = time.GetUtcNow();
+            var current = Read(connection, transaction, taskId);
+            var claimable = current is not null
+                && (TaskStateMachine.CanMove(current.Status, TaskState.Running) || (current.Status == TaskState.Running && current.LeaseUntil < now));
+            if (!claimable)
+            {
+                return new MoveOutcome(false, current);
+            }
+
+            var claimed = current! with { Status = TaskState.Running, UpdatedAt = now, LeaseUntil = leaseUntil, Attempts = current.Attempts + 1 };
+            Write(connection, transaction, claimed);
+            return new MoveOutcome(true, claimed);
+        }, cancellationToken);
+
+    public Task<TaskPage> ListAsync(TaskState? status, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var statusName = status is { } s ? TaskStateMachine.Name(s) : null;
+        var (afterCreated, afterId) = cursor is null ? (null, null) : Decode(cursor, statusName);
+        return database.RunAsync((connection, transaction) =>
+        {
+            var sql = new StringBuilder("SELECT json FROM tasks WHERE 1 = 1");
+            if (statusName is not null)
+            {
+                sql.Append(" AND status = $s");
+            }
+
+            if (afterCreated is not null)
+            {
+                sql.Append(" AND (created_at < $c OR (created_at = $c AND task_id < $id))");
+            }
+
+            sql.Append(" ORDER BY created_at DESC, task_id DESC LIMIT $limit");
+            using var query = connection.Command(transaction, sql.ToString(), ("$s", statusName), ("$c", afterCreated), ("$id", afterId), ("$limit", limit + 1));
+            using var reader = query.ExecuteReader();
+            var tasks = new List<TaskRecord>();
+            while (reader.Read())
+            {
+                tasks.Add(JsonSerializer.Deserialize<TaskRecord>(reader.GetString(0), Json)!);
+            }
+
+            string? next = null;
+            if (tasks.Count > limit)
+            {
+                tasks.RemoveAt(limit);
+                var last = tasks[^1];
+                next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{statusName}|{DynamoTaskStore.Timestamp(last.CreatedAt)}|{last.TaskId}"));
+            }
+
+            return new TaskPage(tasks, next);
+        }, cancellationToken);
+    }
+
+    private static (string Created, string Id) Decode(string cursor, string? status)
+    {
+        try
+        {
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split('|');
+            if (parts.Length == 3 && parts[0] == (status ?? string.Empty) && parts[1].Length > 0 && parts[2].Length > 0)
+            {
+                return (parts[1], parts[2]);
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new FormatException("cursor is not one this API gave out, or belongs to a listing with another status.");
+    }
+
+    private static TaskRecord? Read(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string taskId)
+    {
+        using var query = connection.Command(transaction, "SELECT json FROM tasks WHERE task_id = $id", ("$id", taskId));
+        return query.ExecuteScalar() is string json ? JsonSerializer.Deserialize<TaskRecord>(json, Json) : null;
+    }
+
+    private static void Write(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, TaskRecord task)
+    {
+        using var update = connection.Command(transaction, "UPDATE tasks SET status = $s, json = $j WHERE task_id = $id", ("$s", TaskStateMachine.Name(task.Status)), ("$j", JsonSerializer.Serialize(task, Json)), ("$id", task.TaskId));
+        update.ExecuteNonQuery();
+    }
+}
