@@ -61,10 +61,8 @@ public sealed partial class ForwardingService(
         {
             // Woken early (the long wait's schedule, or a queue delay capped at 15 minutes): arm the rest.
             var armed = await timer.ArmAsync(task, task.Attempts + 1, now, context.CancellationToken).ConfigureAwait(false);
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                LogRearmed(logger, taskId, Math.Round(untilDue.TotalSeconds, 1), armed.Queued ? "queue" : "schedule");
-            }
+            var seconds = Math.Round(untilDue.TotalSeconds, 1);
+            LogRearmed(logger, taskId, seconds, armed.Queued ? "queue" : "schedule");
             return;
         }
 
@@ -200,10 +198,8 @@ public sealed partial class ForwardingService(
                         .ConfigureAwait(false);
                 }
 
-                if (logger.IsEnabled(LogLevel.Information))
-                {
-                    LogRetrying(logger, task.TaskId, task.Attempts, DynamoTaskStore.Timestamp(outcome.RetryAt!.Value));
-                }
+                var retryAt = DynamoTaskStore.Timestamp(outcome.RetryAt!.Value);
+                LogRetrying(logger, task.TaskId, task.Attempts, retryAt);
                 break;
             case TaskState.Failed:
                 LogFailed(logger, task.TaskId, task.Attempts, outcome.StatusCode, outcome.Error);

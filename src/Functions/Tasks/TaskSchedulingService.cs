@@ -128,10 +128,8 @@ public sealed partial class TaskSchedulingService(
             await scheduler.DeleteScheduleAsync(scheduleName, schedulerSettings.GroupName, null, CancellationToken.None).ConfigureAwait(false);
         }
 
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            LogScheduled(logger, taskId, DynamoTaskStore.Timestamp(task.RunAt), arn ?? "the delivery queue");
-        }
+        var runAtText = DynamoTaskStore.Timestamp(task.RunAt);
+        LogScheduled(logger, taskId, runAtText, arn ?? "the delivery queue");
         return new ScheduleResult.Accepted(recorded.Task ?? task with { ScheduleArn = arn }, Replayed: false);
     }
 
