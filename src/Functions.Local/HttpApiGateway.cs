@@ -38,7 +38,8 @@ public sealed class HttpApiGateway(RouteTable routes, LocalFunctions functions, 
             time.GetUtcNow().AddSeconds(match.Function.Timeout),
             $"arn:aws:lambda:local:000000000000:function:{match.Function.Name}",
             null,
-            http.RequestAborted);
+            // As in Lambda, a caller hanging up does not cut the function short (a half-scheduled task would be worse).
+            CancellationToken.None);
         await using var output = await host.EntryPoint(input, context).ConfigureAwait(false);
         var response = await JsonSerializer.DeserializeAsync(output, FunctionsJsonContext.Default.HttpApiResponse, http.RequestAborted).ConfigureAwait(false)
             ?? HttpResults.InternalServerError(requestId);

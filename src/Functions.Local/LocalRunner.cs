@@ -149,6 +149,9 @@ public static class LocalRunner
         builder.Services.AddSingleton<ForwarderInvoker>();
         builder.Services.AddSingleton<HttpApiGateway>();
         var app = builder.Build();
+        // Init as Lambda would before the first event: the forwarder is built (and its settings checked) now,
+        // so the first delivery does not pay for it.
+        app.Services.GetRequiredService<LocalFunctions>().Get("ForwarderFunction");
         app.Run(http => http.RequestServices.GetRequiredService<HttpApiGateway>().HandleAsync(http));
         return app;
     }

@@ -70,6 +70,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             var now = time.GetUtcNow();
             var current = Read(connection, transaction, taskId);
             var claimable = current is not null
+                && current.RunAt <= now + Functions.Forwarder.ForwardingService.MaxInvocationWait
                 && (TaskStateMachine.CanMove(current.Status, TaskState.Running) || (current.Status == TaskState.Running && current.LeaseUntil < now));
             if (!claimable)
             {
@@ -79,6 +80,25 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             var claimed = current! with { Status = TaskState.Running, UpdatedAt = now, LeaseUntil = leaseUntil, Attempts = current.Attempts + 1 };
             Write(connection, transaction, claimed);
             return new MoveOutcome(true, claimed);
+        }, cancellationToken);
+
+    public Task ReleaseIdempotencyKeyAsync(string key, string taskId, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var delete = connection.Command(transaction, "DELETE FROM idempotency WHERE key = $k AND task_id = $t", ("$k", key), ("$t", taskId));
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+
+    public Task RecordRetryScheduleAsync(string taskId, int attempts, string scheduleName, string scheduleArn, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            var current = Read(connection, transaction, taskId);
+            if (current is { Status: TaskState.Retrying } && current.Attempts == attempts)
+            {
+                Write(connection, transaction, current with { ScheduleName = scheduleName, ScheduleArn = scheduleArn });
+            }
+
+            return 0;
         }, cancellationToken);
 
     public Task<TaskPage> ListAsync(TaskState? status, int limit, string? cursor, CancellationToken cancellationToken)

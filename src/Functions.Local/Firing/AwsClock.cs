@@ -47,8 +47,10 @@ public sealed partial class AwsClock(
                         }
 
                         seen.Add(name);
-                        if (!_known.ContainsKey(name) && await scheduler.GetScheduleAsync(name, groupName, stoppingToken).ConfigureAwait(false) is { ScheduleExpression: { } expression } schedule)
+                        if (!_known.ContainsKey(name) && await scheduler.GetScheduleAsync(name, groupName, stoppingToken).ConfigureAwait(false) is { ScheduleExpression: { } expression } schedule
+                            && expression.StartsWith("at(", StringComparison.Ordinal))
                         {
+                            // One-time schedules only; anything else in the group is not ours to fire.
                             _known[name] = (LocalScheduler.FireAt(expression), schedule);
                         }
                     }
@@ -70,8 +72,9 @@ public sealed partial class AwsClock(
             {
                 return;
             }
-            catch (Exception ex) when (ex is SchedulerException or HttpRequestException)
+            catch (Exception ex)
             {
+                // Whatever failed, the clock keeps going (a dead clock would stop every delivery).
                 LogPollFailed(logger, ex, "schedules");
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);
             }
@@ -82,7 +85,8 @@ public sealed partial class AwsClock(
     {
         try
         {
-            await forwarder.InvokeScheduleAsync(schedule.Target?.Input ?? "{}", schedule.Arn ?? name, 1, stoppingToken).ConfigureAwait(false);
+            // Not cut short by Ctrl+C: a delivery in progress finishes, as in embedded mode.
+            await forwarder.InvokeScheduleAsync(schedule.Target?.Input ?? "{}", schedule.Arn ?? name, 1, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -113,7 +117,7 @@ public sealed partial class AwsClock(
                     continue;
                 }
 
-                var failed = await forwarder.InvokeBatchAsync([.. messages.Select(m => (m.MessageId, m.Body))], stoppingToken).ConfigureAwait(false);
+                var failed = await forwarder.InvokeBatchAsync([.. messages.Select(m => (m.MessageId, m.Body))], CancellationToken.None).ConfigureAwait(false);
                 var done = messages.Where(m => !failed.Contains(m.MessageId)).ToList();
                 if (done.Count > 0)
                 {
@@ -126,7 +130,7 @@ public sealed partial class AwsClock(
             {
                 return;
             }
-            catch (Exception ex) when (ex is AmazonSQSException or HttpRequestException)
+            catch (Exception ex)
             {
                 LogPollFailed(logger, ex, "delivery queue");
                 await Task.Delay(TimeSpan.FromSeconds(1), time, stoppingToken).ConfigureAwait(false);

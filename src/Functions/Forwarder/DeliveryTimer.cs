@@ -56,27 +56,33 @@ public sealed class DeliveryTimer(ISchedulerClient scheduler, IDeliveryQueues qu
     /// <summary>How long before run_at a long wait's schedule fires: more than Scheduler's one-minute spread.</summary>
     public static readonly TimeSpan ScheduleLead = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Queued wake-ups arrive this much before run_at (when there is room), so a cold forwarder's init and the
+    /// queue's polling latency are absorbed by the wait instead of making the call late.
+    /// </summary>
+    public static readonly TimeSpan EarlyArrival = TimeSpan.FromSeconds(1);
+
     /// <summary>A schedule is never asked for a time closer than this: Scheduler rejects at() times already past.</summary>
     public static readonly TimeSpan MinimumScheduleLead = TimeSpan.FromSeconds(2);
 
     public DeliveryPrecision Precision => settings.Precision;
 
-    /// <param name="attempt">The attempt this wake-up is for (1 for the first delivery); names the schedule.</param>
-    public async Task<ArmedTimer> ArmAsync(TaskRecord task, int attempt, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="scheduleName">The schedule's name, should one be needed: unique per wake-up, because a create
+    /// that conflicts is taken for the same create (see <see cref="TaskSchedulingService.ScheduleName"/>).</param>
+    public async Task<ArmedTimer> ArmAsync(TaskRecord task, string scheduleName, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         var untilDue = task.RunAt - now;
         if (settings.Precision == DeliveryPrecision.Second && untilDue <= MaxQueueDelay)
         {
-            var delay = (int)Math.Clamp(Math.Floor(untilDue.TotalSeconds), 0, MaxQueueDelay.TotalSeconds);
+            var delay = (int)Math.Clamp(Math.Floor((untilDue - EarlyArrival).TotalSeconds), 0, MaxQueueDelay.TotalSeconds);
             await queue.SendAsync(TaskSchedulingService.ForwarderInput(task.TaskId), delay, cancellationToken).ConfigureAwait(false);
             return new ArmedTimer(null, null, Queued: true);
         }
 
         var fireAt = settings.Precision == DeliveryPrecision.Second ? task.RunAt - ScheduleLead : task.RunAt;
-        var name = TaskSchedulingService.ScheduleName(task.TaskId, attempt);
-        var arn = await scheduler.CreateScheduleAsync(name, ScheduleRequest(task, name, fireAt, now), cancellationToken).ConfigureAwait(false);
-        return new ArmedTimer(name, arn, Queued: false);
+        var arn = await scheduler.CreateScheduleAsync(scheduleName, ScheduleRequest(task, scheduleName, fireAt, now), cancellationToken).ConfigureAwait(false);
+        return new ArmedTimer(scheduleName, arn, Queued: false);
     }
 
     /// <summary>The one-time schedule of a task's wake-up. Its Input is the task id only, never the payload.</summary>

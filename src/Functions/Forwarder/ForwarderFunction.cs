@@ -22,7 +22,7 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
     [SqsEvent("DeliveryQueue", BatchSize = 10)]
     [AsyncInvocation(MaximumRetryAttempts = 2, MaximumEventAgeInSeconds = 21600, OnFailureQueue = "DeadLetterQueue")]
     [Allow(["dynamodb:GetItem", "dynamodb:UpdateItem"], TaskEnvironment.TableArn, LeadingKeys = ["task#*"])]
-    [Allow(["scheduler:CreateSchedule"], TaskEnvironment.GroupSchedules)]
+    [Allow(["scheduler:CreateSchedule", "scheduler:GetSchedule"], TaskEnvironment.GroupSchedules)]
     [Allow(["iam:PassRole"], TaskEnvironment.SchedulerRoleArn)]
     [Allow(["sqs:SendMessage"], TaskEnvironment.DeliveryQueueArn, TaskEnvironment.DeadLetterQueueArn)]
     [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]

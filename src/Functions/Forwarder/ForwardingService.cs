@@ -50,9 +50,24 @@ public sealed partial class ForwardingService(
         }
 
         var now = time.GetUtcNow();
-        if (TaskStateMachine.IsFinal(task.Status) || (task.Status == TaskState.Running && task.LeaseUntil > now))
+        if (TaskStateMachine.IsFinal(task.Status))
         {
             LogNothingToDo(logger, taskId, task.Status);
+            return;
+        }
+
+        if (task.Status == TaskState.Running && task.LeaseUntil > now)
+        {
+            // Another worker holds the attempt. Come back when its lease ends: if it finished, there is nothing
+            // to do then; if it died, that wake-up takes the attempt over. Never just drop the wake-up.
+            await RearmAsync(task with { RunAt = task.LeaseUntil.Value + TimeSpan.FromSeconds(1) }, now, context).ConfigureAwait(false);
+            return;
+        }
+
+        if (task.Status == TaskState.Running && task.Attempts >= task.MaxAttempts)
+        {
+            // The last attempt's worker died (its lease ran out without an outcome): no attempt is left to take over.
+            await RecordAsync(task, new AttemptOutcome(TaskState.Failed, null, $"The worker of attempt {task.Attempts} was lost; no attempts left", TimeSpan.Zero, null), context).ConfigureAwait(false);
             return;
         }
 
@@ -60,9 +75,7 @@ public sealed partial class ForwardingService(
         if (untilDue > MaxInvocationWait)
         {
             // Woken early (the long wait's schedule, or a queue delay capped at 15 minutes): arm the rest.
-            var armed = await timer.ArmAsync(task, task.Attempts + 1, now, context.CancellationToken).ConfigureAwait(false);
-            var seconds = Math.Round(untilDue.TotalSeconds, 1);
-            LogRearmed(logger, taskId, seconds, armed.Queued ? "queue" : "schedule");
+            await RearmAsync(task, now, context).ConfigureAwait(false);
             return;
         }
 
@@ -82,6 +95,14 @@ public sealed partial class ForwardingService(
         var claimed = claim.Task!;
         var outcome = await DeliverAsync(claimed, context).ConfigureAwait(false);
         await RecordAsync(claimed, outcome, context).ConfigureAwait(false);
+    }
+
+    private async Task RearmAsync(TaskRecord wakeAt, DateTimeOffset now, InvocationContext context)
+    {
+        var name = TaskSchedulingService.ScheduleName(wakeAt.TaskId, wakeAt.Attempts + 1, rearmedFor: wakeAt.RunAt);
+        var armed = await timer.ArmAsync(wakeAt, name, now, context.CancellationToken).ConfigureAwait(false);
+        var seconds = Math.Round((wakeAt.RunAt - now).TotalSeconds, 1);
+        LogRearmed(logger, wakeAt.TaskId, seconds, armed.Queued ? "queue" : "schedule");
     }
 
     /// <summary>One signed HTTP call to the task's target, with its own timeout inside the invocation's deadline.</summary>
@@ -173,12 +194,15 @@ public sealed partial class ForwardingService(
     /// </summary>
     private async Task RecordAsync(TaskRecord task, AttemptOutcome outcome, InvocationContext context)
     {
+        var retryName = TaskSchedulingService.ScheduleName(task.TaskId, task.Attempts + 1);
         var changes = new TaskChanges
         {
             LastStatusCode = outcome.StatusCode,
             // Empty, not absent: a success clears the error of an earlier attempt.
             LastError = outcome.Error ?? string.Empty,
             RunAt = outcome.RetryAt,
+            // The retry's schedule name is known now, so cancel can delete it even before its ARN is recorded.
+            ScheduleName = outcome.Next == TaskState.Retrying ? retryName : null,
             ExpectedAttempts = task.Attempts,
         };
         var moved = await store.MoveAsync(task.TaskId, outcome.Next, changes, CancellationToken.None).ConfigureAwait(false);
@@ -191,11 +215,10 @@ public sealed partial class ForwardingService(
         switch (outcome.Next)
         {
             case TaskState.Retrying:
-                var armed = await timer.ArmAsync(moved.Task!, task.Attempts + 1, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                var armed = await timer.ArmAsync(moved.Task!, retryName, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                 if (armed.ScheduleArn is not null)
                 {
-                    await store.MoveAsync(task.TaskId, TaskState.Retrying, new TaskChanges { ScheduleArn = armed.ScheduleArn, ScheduleName = armed.ScheduleName }, CancellationToken.None)
-                        .ConfigureAwait(false);
+                    await store.RecordRetryScheduleAsync(task.TaskId, task.Attempts, retryName, armed.ScheduleArn, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 var retryAt = DynamoTaskStore.Timestamp(outcome.RetryAt!.Value);

@@ -49,6 +49,12 @@ public interface ITaskStore
     /// </summary>
     Task<MoveOutcome> ClaimAsync(string taskId, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
+    /// <summary>Frees an idempotency key that still names <paramref name="taskId"/> (its scheduling failed).</summary>
+    Task ReleaseIdempotencyKeyAsync(string key, string taskId, CancellationToken cancellationToken);
+
+    /// <summary>Records the schedule of a retry, if the task is still retrying at that attempt.</summary>
+    Task RecordRetryScheduleAsync(string taskId, int attempts, string scheduleName, string scheduleArn, CancellationToken cancellationToken);
+
     /// <summary>Newest first; one status or all. Throws <see cref="FormatException"/> for a cursor it did not make.</summary>
     Task<TaskPage> ListAsync(TaskState? status, int limit, string? cursor, CancellationToken cancellationToken);
 }
@@ -93,7 +99,8 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
             ["task_id"] = S(task.TaskId),
             ["request_hash"] = S(fingerprint ?? string.Empty),
             [TaskTableSchema.CreatedAt] = S(Timestamp(task.CreatedAt)),
-            [TaskTableSchema.ExpiresAt] = N((task.CreatedAt + settings.Retention).ToUnixTimeSeconds()),
+            // Kept as long as its task can be: until retention has passed after the task's run_at.
+            [TaskTableSchema.ExpiresAt] = N(((task.RunAt > task.CreatedAt ? task.RunAt : task.CreatedAt) + settings.Retention).ToUnixTimeSeconds()),
         };
 
         // Concurrent requests with one key race here: exactly one transaction writes both items.
@@ -194,6 +201,19 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
             set.Add("attempts = attempts + :one");
         }
 
+        return await ConditionalUpdateAsync(
+            taskId,
+            "SET " + string.Join(", ", set),
+            $"attribute_exists(pk) AND #status IN ({string.Join(", ", sources.Select((_, i) => $":from{i}"))}){attemptCondition}",
+            names,
+            values,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One conditional UpdateItem: the item after it, or (refused) the item as it was.</summary>
+    private async Task<MoveOutcome> ConditionalUpdateAsync(
+        string taskId, string update, string condition, Dictionary<string, string> names, Dictionary<string, AttributeValue> values, CancellationToken cancellationToken)
+    {
         try
         {
             var response = await dynamoDb.UpdateItemAsync(
@@ -201,8 +221,8 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
                 {
                     TableName = settings.TableName,
                     Key = Key(TaskPrefix + taskId),
-                    UpdateExpression = "SET " + string.Join(", ", set),
-                    ConditionExpression = $"attribute_exists(pk) AND #status IN ({string.Join(", ", sources.Select((_, i) => $":from{i}"))}){attemptCondition}",
+                    UpdateExpression = update,
+                    ConditionExpression = condition,
                     ExpressionAttributeNames = names,
                     ExpressionAttributeValues = values,
                     ReturnValues = ReturnValue.ALL_NEW,
@@ -227,34 +247,57 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
             [":now"] = S(Timestamp(now)),
             [":lease"] = S(Timestamp(leaseUntil)),
             [":one"] = N(1),
+            // Never before it is due (less the forwarder's short wait): a stale wake-up must not skip a backoff.
+            [":due"] = S(Timestamp(now + Forwarder.ForwardingService.MaxInvocationWait)),
         };
         for (var i = 0; i < sources.Count; i++)
         {
             values[$":from{i}"] = S(TaskStateMachine.Name(sources[i]));
         }
 
+        return await ConditionalUpdateAsync(
+            taskId,
+            "SET #status = :running, updated_at = :now, lease_until = :lease, attempts = attempts + :one",
+            $"attribute_exists(pk) AND run_at <= :due AND (#status IN ({string.Join(", ", sources.Select((_, i) => $":from{i}"))}) OR (#status = :running AND lease_until < :now))",
+            new Dictionary<string, string> { ["#status"] = TaskTableSchema.Status },
+            values,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ReleaseIdempotencyKeyAsync(string key, string taskId, CancellationToken cancellationToken)
+    {
         try
         {
-            var response = await dynamoDb.UpdateItemAsync(
-                new UpdateItemRequest
+            await dynamoDb.DeleteItemAsync(
+                new DeleteItemRequest
                 {
                     TableName = settings.TableName,
-                    Key = Key(TaskPrefix + taskId),
-                    UpdateExpression = "SET #status = :running, updated_at = :now, lease_until = :lease, attempts = attempts + :one",
-                    ConditionExpression = $"attribute_exists(pk) AND (#status IN ({string.Join(", ", sources.Select((_, i) => $":from{i}"))}) OR (#status = :running AND lease_until < :now))",
-                    ExpressionAttributeNames = new Dictionary<string, string> { ["#status"] = TaskTableSchema.Status },
-                    ExpressionAttributeValues = values,
-                    ReturnValues = ReturnValue.ALL_NEW,
-                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                    Key = Key(IdempotencyPrefix + key),
+                    ConditionExpression = "task_id = :t",
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":t"] = S(taskId) },
                 },
                 cancellationToken).ConfigureAwait(false);
-            return new MoveOutcome(true, FromItem(response.Attributes));
         }
-        catch (ConditionalCheckFailedException ex)
+        catch (ConditionalCheckFailedException)
         {
-            return new MoveOutcome(false, ex.Item is { Count: > 0 } ? FromItem(ex.Item) : null);
+            // The key names another task now: not ours to free.
         }
     }
+
+    public Task RecordRetryScheduleAsync(string taskId, int attempts, string scheduleName, string scheduleArn, CancellationToken cancellationToken) =>
+        ConditionalUpdateAsync(
+            taskId,
+            "SET schedule_name = :name, schedule_arn = :arn",
+            "#status = :retrying AND attempts = :attempts",
+            new Dictionary<string, string> { ["#status"] = TaskTableSchema.Status },
+            new Dictionary<string, AttributeValue>
+            {
+                [":name"] = S(scheduleName),
+                [":arn"] = S(scheduleArn),
+                [":retrying"] = S(TaskStateMachine.Name(TaskState.Retrying)),
+                [":attempts"] = N(attempts),
+            },
+            cancellationToken);
 
     public async Task<TaskPage> ListAsync(TaskState? status, int limit, string? cursor, CancellationToken cancellationToken)
     {
@@ -272,7 +315,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
             ExclusiveStartKey = start?.Key.ToDictionary(k => k.Key, k => S(k.Value)),
         };
         var response = await dynamoDb.QueryAsync(request, cancellationToken).ConfigureAwait(false);
-        var tasks = response.Items.Select(item => FromItem(item, statusName)).ToList();
+        var tasks = (response.Items ?? []).Select(item => FromItem(item, statusName)).ToList();
         string? next = null;
         if (response.LastEvaluatedKey is { Count: > 0 } last && tasks.Count == limit)
         {

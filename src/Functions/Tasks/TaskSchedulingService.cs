@@ -47,7 +47,13 @@ public sealed partial class TaskSchedulingService(
 {
     private static readonly JsonWriterOptions InputWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string ScheduleName(string taskId, int attempt = 1) => attempt <= 1 ? $"task-{taskId}" : $"task-{taskId}-{attempt}";
+    /// <summary>
+    /// Schedule names: <c>task-{id}</c> for the first delivery, <c>task-{id}-{attempt}</c> for a retry, and
+    /// <c>task-{id}-{attempt}-w{unix seconds}</c> for a re-armed wake-up, so no two wake-ups share a name (a
+    /// create that conflicts is taken for the same create). At most 5 + 32 + 3 + 12 characters of the 64 allowed.
+    /// </summary>
+    public static string ScheduleName(string taskId, int attempt = 1, DateTimeOffset? rearmedFor = null) =>
+        rearmedFor is { } at ? $"task-{taskId}-{attempt}-w{at.ToUnixTimeSeconds()}" : attempt <= 1 ? $"task-{taskId}" : $"task-{taskId}-{attempt}";
 
     public static string NewTaskId() => Guid.CreateVersion7().ToString("N");
 
@@ -91,19 +97,37 @@ public sealed partial class TaskSchedulingService(
         ArmedTimer armed;
         try
         {
-            armed = await timer.ArmAsync(task, attempt: 1, now, cancellationToken).ConfigureAwait(false);
+            armed = await timer.ArmAsync(task, scheduleName, now, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SchedulerException or AmazonServiceException or HttpRequestException)
+        catch (Exception ex)
         {
-            // Owner of pending -> failed: no wake-up exists, so nothing will ever run this task.
+            // Owner of pending -> failed. Whatever went wrong (an error answer, a timeout, the deadline), the
+            // outcome may be unknown: delete the schedule by name, so that none is left (a queued wake-up, if one
+            // was sent, finds the task failed and does nothing). Then free the idempotency key, so that the
+            // caller's retry (503 asks for one) schedules anew instead of replaying a failure.
             var (errorType, busy) = ex switch
             {
                 SchedulerException s => (s.ErrorType, s is SchedulerThrottlingException or SchedulerServiceQuotaExceededException),
                 AmazonServiceException a => (a.ErrorCode ?? a.GetType().Name, a.StatusCode is System.Net.HttpStatusCode.TooManyRequests or System.Net.HttpStatusCode.ServiceUnavailable),
+                OperationCanceledException => ("Timeout", true),
                 _ => (ex.GetType().Name, false),
             };
             LogArmFailed(logger, ex, taskId, errorType);
+            try
+            {
+                await scheduler.DeleteScheduleAsync(scheduleName, schedulerSettings.GroupName, null, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception cleanup) when (cleanup is SchedulerException or HttpRequestException or OperationCanceledException)
+            {
+                LogDeleteFailed(logger, cleanup, taskId);
+            }
+
             var failed = await store.MoveAsync(taskId, TaskState.Failed, new TaskChanges { LastError = $"Scheduling failed: {errorType}" }, CancellationToken.None).ConfigureAwait(false);
+            if (request.IdempotencyKey is { } key)
+            {
+                await store.ReleaseIdempotencyKeyAsync(key, taskId, CancellationToken.None).ConfigureAwait(false);
+            }
+
             return new ScheduleResult.TimerFailed(failed.Task, errorType, busy);
         }
 

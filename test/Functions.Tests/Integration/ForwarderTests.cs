@@ -96,6 +96,7 @@ public sealed class ForwarderTests(MotoServer moto)
 
         Assert.Equal("retrying", afterFirst.GetProperty("status").GetString());
         Assert.Equal(500, afterFirst.GetProperty("last_status_code").GetInt32());
+        Assert.EndsWith($"/task-{taskId}-2", afterFirst.GetProperty("schedule_arn").GetString(), StringComparison.Ordinal);
         Assert.NotNull(retrySchedule);
         Assert.Contains(taskId, retrySchedule.Target!.Input, StringComparison.Ordinal);
         Assert.Equal(2, target.Hits.Count);
@@ -289,5 +290,49 @@ public sealed class ForwarderTests(MotoServer moto)
         var task = await TaskAsync(api, taskId);
         Assert.Equal("succeeded", task.GetProperty("status").GetString());
         Assert.Equal(2, task.GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task AWakeUpWhileAnotherWorkerHoldsTheAttempt_IsRearmedForTheLeasesEnd_NotDropped()
+    {
+        await using var target = await TargetServer.StartAsync();
+        await using var api = await ApiAsync(moto);
+        var taskId = await ScheduleAsync(api, target.BaseUrl + "/held");
+        var store = (Functions.TaskStore.ITaskStore)api.Host("ForwarderFunction").Host.Services.GetService(typeof(Functions.TaskStore.ITaskStore))!;
+        await Task.Delay(1100);
+        using var sqs = moto.Sqs();
+        await sqs.PurgeQueueAsync(api.DeliveryQueueUrl);
+        Assert.True((await store.ClaimAsync(taskId, DateTimeOffset.UtcNow.AddSeconds(30), CancellationToken.None)).Moved);
+
+        await WakeAsync(api, taskId);
+
+        Assert.Empty(target.Hits);
+        var rearmed = await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest
+        {
+            QueueUrl = api.DeliveryQueueUrl,
+            WaitTimeSeconds = 1,
+            MessageSystemAttributeNames = ["All"],
+        });
+        Assert.Empty(rearmed.Messages ?? []);
+        var attributes = await sqs.GetQueueAttributesAsync(api.DeliveryQueueUrl, ["ApproximateNumberOfMessagesDelayed"]);
+        Assert.Equal(1, attributes.ApproximateNumberOfMessagesDelayed);
+    }
+
+    [Fact]
+    public async Task ALostWorkerOnTheLastAttempt_EndsTheTaskFailed()
+    {
+        await using var target = await TargetServer.StartAsync();
+        await using var api = await ApiAsync(moto);
+        var taskId = await ScheduleAsync(api, target.BaseUrl + "/lost", """, "max_attempts": 1""");
+        var store = (Functions.TaskStore.ITaskStore)api.Host("ForwarderFunction").Host.Services.GetService(typeof(Functions.TaskStore.ITaskStore))!;
+        await Task.Delay(1100);
+        Assert.True((await store.ClaimAsync(taskId, DateTimeOffset.UtcNow.AddMilliseconds(-1), CancellationToken.None)).Moved);
+
+        await WakeAsync(api, taskId);
+
+        Assert.Empty(target.Hits);
+        var task = await TaskAsync(api, taskId);
+        Assert.Equal("failed", task.GetProperty("status").GetString());
+        Assert.Contains("was lost", task.GetProperty("last_error").GetString(), StringComparison.Ordinal);
     }
 }

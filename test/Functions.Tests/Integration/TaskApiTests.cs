@@ -149,6 +149,22 @@ public sealed class TaskApiTests(MotoServer moto)
     }
 
     [Fact]
+    public async Task Schedule_AfterAFailedSchedulingUnderAKey_TheSameKeySchedulesAnew()
+    {
+        await using var api = await TaskApi.CreateAsync(moto, s => s[TaskSettingNames.ScheduleGroup] = "group-" + Guid.NewGuid().ToString("N")[..8], createGroup: false);
+        const string body = """{"delay_minutes": 30, "idempotency_key": "retry-me", "data": {}}""";
+
+        var failed = await api.SendAsync("POST", "/api/v1/tasks/schedule", body);
+        await api.Scheduler.EnsureScheduleGroupAsync(api.Group, CancellationToken.None);
+        var retried = await api.SendAsync("POST", "/api/v1/tasks/schedule", body);
+
+        Assert.Equal(502, failed.StatusCode);
+        Assert.Equal(202, retried.StatusCode);
+        Assert.NotEqual(TaskApi.Json(failed).GetProperty("task_id").GetString(), TaskApi.Json(retried).GetProperty("task_id").GetString());
+        Assert.Single(await api.SchedulesAsync());
+    }
+
+    [Fact]
     public async Task Schedule_WithARepeatedIdempotencyKey_ReturnsTheFirstTaskWithOneSchedule_AndRefusesADifferentRequest()
     {
         await using var api = await TaskApi.CreateAsync(moto);
