@@ -235,7 +235,8 @@ public sealed partial class ForwardingService(
                             Attempts = task.Attempts,
                             LastStatusCode = outcome.StatusCode,
                             LastError = outcome.Error,
-                            Url = task.Url,
+                            // Without the query: it may carry a credential, and operators need only where it went.
+                            Url = new Uri(task.Url).GetLeftPart(UriPartial.Path),
                             FailedAt = DynamoTaskStore.Timestamp(time.GetUtcNow()),
                         },
                         context.CancellationToken).ConfigureAwait(false);

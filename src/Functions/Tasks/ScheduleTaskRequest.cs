@@ -274,9 +274,9 @@ public sealed partial class ScheduleRequestValidator(TargetPolicy targets)
             {
                 fail(field, "is set by the forwarder or the HTTP stack and cannot be given (hop-by-hop, Host, Content-Length, Content-Type, Idempotency-Key, webhook-*).");
             }
-            else if (value is null || value.Any(c => c is '\r' or '\n' or '\0'))
+            else if (value is null || value.Any(c => c > '~' || (c < ' ' && c != '\t')))
             {
-                fail(field, "value must be a string without CR, LF or NUL.");
+                fail(field, "value must be printable ASCII (no CR, LF, NUL or other control characters; encode anything else).");
             }
             else if (Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value) > MaxHeaderBytes)
             {

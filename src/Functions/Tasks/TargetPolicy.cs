@@ -27,6 +27,7 @@ public sealed class TargetPolicy
         (IPAddress.Parse("172.16.0.0"), 12),      // private
         (IPAddress.Parse("192.0.0.0"), 24),       // IETF protocol assignments
         (IPAddress.Parse("192.0.2.0"), 24),       // documentation
+        (IPAddress.Parse("192.88.99.0"), 24),     // 6to4 relay anycast (deprecated)
         (IPAddress.Parse("192.168.0.0"), 16),     // private
         (IPAddress.Parse("198.18.0.0"), 15),      // benchmarking
         (IPAddress.Parse("198.51.100.0"), 24),    // documentation
@@ -44,6 +45,8 @@ public sealed class TargetPolicy
         (IPAddress.Parse("fc00::"), 7),           // unique local, includes EC2 metadata fd00:ec2::254
         (IPAddress.Parse("ff00::"), 8),           // multicast
         (IPAddress.Parse("2001:db8::"), 32),      // documentation
+        (IPAddress.Parse("2001::"), 32),          // Teredo (tunnels to an IPv4 address)
+        (IPAddress.Parse("64:ff9b:1::"), 48),     // local-use NAT64
         (IPAddress.Parse("100::"), 64),           // discard
     ];
 

@@ -47,28 +47,35 @@ public sealed class RuntimeLoopTests
     }
 
     [Fact]
-    public async Task TheContextToken_IsCancelledBeforeTheDeadline()
+    public async Task TheContextToken_IsCancelledTheMarginBeforeTheDeadline()
     {
         await using var runtime = await RuntimeApiDouble.StartAsync();
         using var client = new LambdaRuntimeClient(runtime.Address);
         using var loggers = new JsonLoggerProvider("TestFunction", Stream.Null, LogLevel.Information);
-        var deadline = DateTimeOffset.UtcNow.AddMilliseconds(1500);
-        DateTimeOffset cancelledAt = default;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var started = new TaskCompletionSource<InvocationContext>(TaskCreationOptions.RunContinuationsAsynchronously);
         var loop = new LambdaRuntimeLoop(client, async (_, context) =>
         {
+            started.SetResult(context);
             await Task.Delay(Timeout.Infinite, context.CancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            cancelledAt = DateTimeOffset.UtcNow;
-            return new MemoryStream(Encoding.UTF8.GetBytes(context.CancellationToken.IsCancellationRequested ? "\"cancelled\"" : "\"not\""));
-        }, loggers.CreateLogger("test"), TimeProvider.System);
+            return new MemoryStream(Encoding.UTF8.GetBytes("\"cancelled\""));
+        }, loggers.CreateLogger("test"), clock);
+        var deadline = clock.GetUtcNow().AddMilliseconds(1500);
         var pending = runtime.InvokeAsync("{}");
         var next = await client.NextAsync(CancellationToken.None);
-        var deadlineMs = deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await loop.InvokeAsync(next with { DeadlineMs = deadlineMs }, CancellationToken.None);
-        var outcome = await pending;
 
-        Assert.Equal("\"cancelled\"", outcome.Body);
-        // Fired the margin before the deadline (timer slack allowed), so there is time left to answer.
-        Assert.InRange(deadline - cancelledAt, LambdaRuntimeLoop.DeadlineMargin - TimeSpan.FromMilliseconds(150), LambdaRuntimeLoop.DeadlineMargin + TimeSpan.FromMilliseconds(100));
+        var invoking = loop.InvokeAsync(next with { DeadlineMs = deadline.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture) }, CancellationToken.None);
+        var context = await started.Task;
+        clock.Advance(TimeSpan.FromMilliseconds(990));
+        var beforeMargin = context.CancellationToken.IsCancellationRequested;
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+        var atMargin = context.CancellationToken.IsCancellationRequested;
+        await invoking;
+
+        Assert.False(beforeMargin);
+        Assert.True(atMargin);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(deadline.ToUnixTimeMilliseconds()), context.Deadline);
+        Assert.Equal("\"cancelled\"", (await pending).Body);
     }
 
     [Fact]

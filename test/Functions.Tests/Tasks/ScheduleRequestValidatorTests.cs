@@ -47,6 +47,7 @@ public sealed class ScheduleRequestValidatorTests
     [InlineData("""{"delay_minutes": 1, "headers": {"bad header": "x"}}""", "headers.bad header")]
     [InlineData("""{"delay_minutes": 1, "headers": {"X-A": "1\r\nX-B: 2"}}""", "headers.X-A")]
     [InlineData("""{"delay_minutes": 1, "headers": {"Connection": "close"}}""", "headers.Connection")]
+    [InlineData("""{"delay_minutes": 1, "headers": {"X-Name": "Jürgen"}}""", "headers.X-Name")]
     [InlineData("""{"delay_minutes": 1, "headers": {"Content-Length": "5"}}""", "headers.Content-Length")]
     [InlineData("""{"delay_minutes": 1, "headers": {"x-a": "1", "X-A": "2"}}""", "headers.X-A")]
     [InlineData("""{"delay_minutes": 1, "data": "text"}""", "data")]

@@ -16,7 +16,7 @@ public sealed class ScheduleTaskFunction(ApiAuthenticator auth, ScheduleRequestV
 {
     [LambdaFunction("ScheduleTaskFunction", MemorySize = 1024, Timeout = 15, Description = "Schedules a delayed HTTP call: task item, then its one-time schedule.")]
     [HttpApi("POST", "/api/v1/tasks/schedule")]
-    [Allow(["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], TaskEnvironment.TableArn)]
+    [Allow(["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], TaskEnvironment.TableArn, LeadingKeys = ["task#*", "idem#*"])]
     [Allow(["scheduler:CreateSchedule", "scheduler:GetSchedule", "scheduler:DeleteSchedule"], TaskEnvironment.GroupSchedules)]
     [Allow(["iam:PassRole"], TaskEnvironment.SchedulerRoleArn)]
     [Allow(["sqs:SendMessage"], TaskEnvironment.DeliveryQueueArn)]

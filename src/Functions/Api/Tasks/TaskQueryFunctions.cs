@@ -26,7 +26,7 @@ public sealed class GetTaskFunction(ApiAuthenticator auth, ITaskStore store)
 {
     [LambdaFunction("GetTaskFunction", MemorySize = 512, Timeout = 10, Description = "Reads one task.")]
     [HttpApi("GET", "/api/v1/tasks/{task_id}")]
-    [Allow(["dynamodb:GetItem"], TaskEnvironment.TableArn)]
+    [Allow(["dynamodb:GetItem"], TaskEnvironment.TableArn, LeadingKeys = ["task#*"])]
     [Allow(["ssm:GetParameter"], TaskEnvironment.ApiTokenParameterArn)]
     [FunctionEnvironment(TableName, TaskEnvironment.Table)]
     [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
@@ -103,7 +103,7 @@ public sealed class CancelTaskFunction(ApiAuthenticator auth, TaskSchedulingServ
 {
     [LambdaFunction("CancelTaskFunction", MemorySize = 512, Timeout = 10, Description = "Cancels a task and deletes its schedule.")]
     [HttpApi("DELETE", "/api/v1/tasks/{task_id}")]
-    [Allow(["dynamodb:UpdateItem"], TaskEnvironment.TableArn)]
+    [Allow(["dynamodb:UpdateItem"], TaskEnvironment.TableArn, LeadingKeys = ["task#*"])]
     [Allow(["scheduler:DeleteSchedule"], TaskEnvironment.GroupSchedules)]
     [Allow(["ssm:GetParameter"], TaskEnvironment.ApiTokenParameterArn)]
     [FunctionEnvironment(TableName, TaskEnvironment.Table)]

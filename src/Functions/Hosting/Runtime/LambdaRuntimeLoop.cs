@@ -30,11 +30,11 @@ public sealed partial class LambdaRuntimeLoop(LambdaRuntimeClient client, Functi
         Stream? result = null;
         try
         {
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var context = invocation.CreateContext(deadline.Token);
+            var context = invocation.CreateContext(CancellationToken.None);
             var budget = context.RemainingTime(time) - DeadlineMargin;
-            deadline.CancelAfter(budget > TimeSpan.Zero ? budget : TimeSpan.Zero);
-            result = await entryPoint(invocation.Event, context).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, time);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+            result = await entryPoint(invocation.Event, context with { CancellationToken = deadline.Token }).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
