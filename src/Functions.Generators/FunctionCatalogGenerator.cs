@@ -25,6 +25,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
     private const string EnvironmentAttribute = Ns + ".Annotations.FunctionEnvironmentAttribute";
     private const string SqsEventAttribute = Ns + ".Annotations.SqsEventAttribute";
     private const string AsyncInvocationAttribute = Ns + ".Annotations.AsyncInvocationAttribute";
+    private const string RecurringScheduleAttribute = Ns + ".Annotations.RecurringScheduleAttribute";
     private const string HttpRequestType = Ns + ".Http.HttpApiRequest";
     private const string HttpResponseType = Ns + ".Http.HttpApiResponse";
     private const string ContextType = Ns + ".InvocationContext";
@@ -73,6 +74,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
         public ReturnShape Shape;
         public readonly List<(string[] Actions, string[] Resources, string[]? LeadingKeys)> Policies = new();
         public string? Queue;
+        public string? Recurring;
         public int BatchSize = 10;
         public bool Async;
         public int AsyncRetries = 2;
@@ -127,6 +129,9 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
                         model.BatchSize = (int)named.Value.Value!;
                     }
 
+                    break;
+                case RecurringScheduleAttribute:
+                    model.Recurring = attribute.ConstructorArguments[0].Value as string;
                     break;
                 case AsyncInvocationAttribute:
                     model.Async = true;
@@ -186,6 +191,11 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             {
                 Fail($"{model.Name}: route path '{model.HttpPath}' must start with '/'.");
             }
+        }
+
+        if (model.Recurring is not null && !(model.Recurring.StartsWith("rate(", System.StringComparison.Ordinal) || model.Recurring.StartsWith("cron(", System.StringComparison.Ordinal)))
+        {
+            Fail($"{model.Name}: a recurring schedule is rate(...) or cron(...), not '{model.Recurring}'.");
         }
 
         if (model.Queue is not null && (model.BatchSize < 1 || model.BatchSize > 10000))
@@ -312,6 +322,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
 
             s.AppendLine("            ],");
             s.AppendLine($"            Queue: {(f.Queue is null ? "null" : $"new QueueEventSource({Literal(f.Queue)}, {f.BatchSize})")},");
+            s.AppendLine($"            RecurringSchedule: {(f.Recurring is null ? "null" : Literal(f.Recurring))},");
             s.AppendLine($"            AsyncInvocation: {(f.Async ? $"new AsyncInvocationSettings({f.AsyncRetries}, {f.AsyncMaxAge}, {(f.AsyncFailureQueue is null ? "null" : Literal(f.AsyncFailureQueue))})" : "null")},");
             s.AppendLine($"            Register: static services => services.TryAddSingleton<{f.DeclaringType}>(),");
             s.AppendLine("            Create: static services =>");

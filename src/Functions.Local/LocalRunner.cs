@@ -147,6 +147,7 @@ public static class LocalRunner
         }
 
         builder.Services.AddSingleton<ForwarderInvoker>();
+        builder.Services.AddHostedService<RecurringClock>();
         builder.Services.AddSingleton<HttpApiGateway>();
         var app = builder.Build();
         // Init as Lambda would before the first event: the forwarder is built (and its settings checked) now,

@@ -145,6 +145,15 @@ public static class TemplateBuilder
             };
         }
 
+        if (function.RecurringSchedule is { } expression)
+        {
+            events["Recurring"] = new JsonObject
+            {
+                ["Type"] = "ScheduleV2",
+                ["Properties"] = new JsonObject { ["ScheduleExpression"] = expression },
+            };
+        }
+
         if (events.Count > 0)
         {
             properties["Events"] = events;

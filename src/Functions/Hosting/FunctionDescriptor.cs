@@ -32,6 +32,7 @@ public sealed record FunctionDescriptor(
     IReadOnlyList<PolicyStatement> Policies,
     IReadOnlyList<EnvironmentSetting> Environment,
     QueueEventSource? Queue,
+    string? RecurringSchedule,
     AsyncInvocationSettings? AsyncInvocation,
     Action<IServiceCollection> Register,
     Func<IServiceProvider, FunctionEntryPoint> Create);

@@ -335,4 +335,36 @@ public sealed class ForwarderTests(MotoServer moto)
         Assert.Equal("failed", task.GetProperty("status").GetString());
         Assert.Contains("was lost", task.GetProperty("last_error").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TheSweeper_RearmsATaskLeftPendingByAFunctionThatDied_AndLeavesOthersAlone()
+    {
+        await using var target = await TargetServer.StartAsync();
+        await using var api = await ApiAsync(moto);
+        var store = (Functions.TaskStore.ITaskStore)api.Host("SweeperFunction").Host.Services.GetService(typeof(Functions.TaskStore.ITaskStore))!;
+        var now = DateTimeOffset.UtcNow;
+        TaskRecord Pending(string id, DateTimeOffset created) => new()
+        {
+            TaskId = id, Status = TaskState.Pending, RunAt = now.AddSeconds(1), Url = target.BaseUrl + "/swept", Method = "POST",
+            Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 3, TimeoutSeconds = 5, CreatedAt = created, UpdatedAt = created,
+        };
+        var lost = TaskSchedulingService.NewTaskId();
+        var fresh = TaskSchedulingService.NewTaskId();
+        await store.CreateAsync(Pending(lost, now.AddMinutes(-10)), null, CancellationToken.None);
+        await store.CreateAsync(Pending(fresh, now), null, CancellationToken.None);
+        using var sqs = moto.Sqs();
+        await sqs.PurgeQueueAsync(api.DeliveryQueueUrl);
+
+        using (var input = new MemoryStream("{}"u8.ToArray()))
+        {
+            await api.Host("SweeperFunction").Host.EntryPoint(input, InvocationContext.Create("sweep", TimeSpan.FromSeconds(60)));
+        }
+
+        var received = await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = api.DeliveryQueueUrl, WaitTimeSeconds = 3, MaxNumberOfMessages = 10 });
+        var message = Assert.Single(received.Messages ?? []);
+        Assert.Contains(lost, message.Body, StringComparison.Ordinal);
+        await Task.Delay(1100);
+        await WakeAsync(api, lost);
+        Assert.Equal("succeeded", (await TaskAsync(api, lost)).GetProperty("status").GetString());
+    }
 }

@@ -60,6 +60,17 @@ public sealed class LocalRunnerTests : IAsyncLifetime, IDisposable
         Assert.Null(table.Match("GET", "/api/v1/other").Allow);
     }
 
+    [Theory]
+    [InlineData("rate(5 minutes)", 300)]
+    [InlineData("rate(1 hour)", 3600)]
+    [InlineData("rate(2 days)", 172800)]
+    public void RecurringSchedules_ArePlayedAtTheirRate(string expression, int seconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Functions.Local.Firing.RecurringClock.Rate(expression));
+
+    [Fact]
+    public void TheSweeper_IsTheCatalogsRecurringFunction() =>
+        Assert.Equal("rate(5 minutes)", Assert.Single(Functions.Hosting.FunctionCatalog.All, f => f.RecurringSchedule is not null).RecurringSchedule);
+
     public async Task DisposeAsync()
     {
         if (_app is not null)

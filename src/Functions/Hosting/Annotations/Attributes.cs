@@ -65,6 +65,13 @@ public sealed class SqsEventAttribute(string queue) : Attribute
     public int BatchSize { get; set; } = 10;
 }
 
+/// <summary>A recurring EventBridge Scheduler schedule (e.g. <c>rate(5 minutes)</c>) that invokes the function.</summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class RecurringScheduleAttribute(string expression) : Attribute
+{
+    public string Expression { get; } = expression;
+}
+
 /// <summary>How Lambda retries the function's asynchronous invocations, and where it parks those it gives up.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class AsyncInvocationAttribute : Attribute
