@@ -95,7 +95,8 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             Location = method.Locations.FirstOrDefault(),
         };
 
-        foreach (var attribute in method.GetAttributes())
+        // The class's [Allow] and [FunctionEnvironment] first (shared by its functions), then the method's own.
+        foreach (var attribute in method.ContainingType.GetAttributes().Concat(method.GetAttributes()))
         {
             ct.ThrowIfCancellationRequested();
             switch (attribute.AttributeClass?.ToDisplayString())

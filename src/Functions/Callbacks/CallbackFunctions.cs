@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Functions.Api.Tasks;
 using Functions.Hosting;
@@ -19,77 +18,55 @@ public sealed record CallbackResponse(
     [property: JsonPropertyName("user_id")] long? UserId = null,
     [property: JsonPropertyName("file_id")] string? FileId = null);
 
-// Every callback: verified signature, checked body, effect recorded once per webhook-id. IAM lets them
-// write only their own callback# items and read the signing keys.
-
-/// <summary><c>POST /api/v1/tasks/callback</c>: the guide's TaskCallbackRequest <c>{task_id:int, user_id:int, data:object}</c>.</summary>
-public sealed class TaskCallbackFunction(CallbackReceiver receiver)
+/// <summary>
+/// The receiving side: the guide's callback route and its three usage examples, each its own function that
+/// checks its own body. Every one verifies the signature and records its effect once per webhook-id
+/// (<see cref="CallbackReceiver"/>); IAM lets them write only their own <c>callback#</c> items and read the keys.
+/// </summary>
+[Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
+[Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
+[FunctionEnvironment(TableName, TaskEnvironment.Table)]
+[FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
+[FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
+public sealed class CallbackFunctions(CallbackReceiver receiver)
 {
+    /// <summary><c>POST /api/v1/tasks/callback</c>: the guide's TaskCallbackRequest <c>{task_id:int, user_id:int, data:object}</c>.</summary>
     [LambdaFunction("TaskCallbackFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed task delivery (the guide's callback route).")]
     [HttpApi("POST", "/api/v1/tasks/callback")]
-    [Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
-    [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
-    [FunctionEnvironment(TableName, TaskEnvironment.Table)]
-    [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
-    [FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
-    public Task<HttpApiResponse> Receive(HttpApiRequest request, InvocationContext context) =>
+    public Task<HttpApiResponse> TaskCallback(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
             request,
             context,
             "task",
             body => First(WholeNumber(body, "task_id"), WholeNumber(body, "user_id"), OptionalObject(body, "data")),
             body => HttpResults.Json(200, new CallbackResponse(true, "Task processed successfully", TaskId: body.GetProperty("task_id").GetInt64()), FunctionsJsonContext.Default.CallbackResponse));
-}
 
-/// <summary><c>POST /api/v1/payments/expiration-reminder</c> <c>{payment_id, user_id, amount}</c>.</summary>
-public sealed class PaymentReminderFunction(CallbackReceiver receiver)
-{
+    /// <summary><c>POST /api/v1/payments/expiration-reminder</c> <c>{payment_id, user_id, amount}</c>.</summary>
     [LambdaFunction("PaymentReminderFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed payment-expiry reminder.")]
     [HttpApi("POST", "/api/v1/payments/expiration-reminder")]
-    [Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
-    [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
-    [FunctionEnvironment(TableName, TaskEnvironment.Table)]
-    [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
-    [FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
-    public Task<HttpApiResponse> Receive(HttpApiRequest request, InvocationContext context) =>
+    public Task<HttpApiResponse> PaymentReminder(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
             request,
             context,
             "payment-expiration-reminder",
             body => First(WholeNumber(body, "payment_id"), WholeNumber(body, "user_id"), Number(body, "amount")),
             body => HttpResults.Json(200, new CallbackResponse(true, "Payment reminder processed successfully", PaymentId: body.GetProperty("payment_id").GetInt64()), FunctionsJsonContext.Default.CallbackResponse));
-}
 
-/// <summary><c>POST /api/v1/emails/send-welcome</c> <c>{user_id, email, template}</c>.</summary>
-public sealed class WelcomeEmailFunction(CallbackReceiver receiver)
-{
+    /// <summary><c>POST /api/v1/emails/send-welcome</c> <c>{user_id, email, template}</c>.</summary>
     [LambdaFunction("WelcomeEmailFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed welcome-email request.")]
     [HttpApi("POST", "/api/v1/emails/send-welcome")]
-    [Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
-    [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
-    [FunctionEnvironment(TableName, TaskEnvironment.Table)]
-    [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
-    [FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
-    public Task<HttpApiResponse> Receive(HttpApiRequest request, InvocationContext context) =>
+    public Task<HttpApiResponse> WelcomeEmail(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
             request,
             context,
             "welcome-email",
             body => First(WholeNumber(body, "user_id"), Email(body, "email"), Text(body, "template", 128)),
             body => HttpResults.Json(200, new CallbackResponse(true, "Welcome email processed successfully", UserId: body.GetProperty("user_id").GetInt64()), FunctionsJsonContext.Default.CallbackResponse));
-}
 
-/// <summary><c>POST /api/v1/cleanup/temp-files</c> <c>{file_id, bucket}</c>.</summary>
-public sealed class CleanupTempFilesFunction(CallbackReceiver receiver)
-{
+    /// <summary><c>POST /api/v1/cleanup/temp-files</c> <c>{file_id, bucket}</c>.</summary>
     [LambdaFunction("CleanupTempFilesFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed temp-file clean-up request.")]
     [HttpApi("POST", "/api/v1/cleanup/temp-files")]
-    [Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
-    [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
-    [FunctionEnvironment(TableName, TaskEnvironment.Table)]
-    [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
-    [FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
-    public Task<HttpApiResponse> Receive(HttpApiRequest request, InvocationContext context) =>
+    public Task<HttpApiResponse> CleanupTempFiles(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
             request,
             context,

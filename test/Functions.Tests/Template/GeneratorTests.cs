@@ -61,6 +61,29 @@ public sealed class GeneratorTests
         Assert.True(source.IndexOf("GetThingFunction", StringComparison.Ordinal) < source.IndexOf("RawFunction", StringComparison.Ordinal), "ordered by name");
     }
 
+    [Fact]
+    public void ClassLevelPoliciesAndEnvironment_ApplyToEveryFunctionOfTheClass()
+    {
+        var (source, diagnostics) = Generate(Usings + """
+            [Allow(["ssm:GetParameter"], "${Param}")]
+            [FunctionEnvironment("SHARED", "yes")]
+            public sealed class Pair
+            {
+                [LambdaFunction("AFunction")]
+                [Allow(["dynamodb:GetItem"], "${TasksTable.Arn}")]
+                public Stream A(Stream s, InvocationContext c) => s;
+
+                [LambdaFunction("BFunction")]
+                public Stream B(Stream s, InvocationContext c) => s;
+            }
+            """);
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(2, source.Split("new PolicyStatement([\"ssm:GetParameter\"]").Length - 1);
+        Assert.Equal(2, source.Split("new EnvironmentSetting(\"SHARED\", \"yes\")").Length - 1);
+        Assert.Single(source.Split("dynamodb:GetItem").Skip(1));
+    }
+
     [Theory]
     [InlineData("""[LambdaFunction("F")] [HttpApi("GET", "/x")] public string M(HttpApiRequest r, InvocationContext c) => "";""", "FNGEN001")]
     [InlineData("""[LambdaFunction("F")] public Stream M(Stream s) => s;""", "FNGEN001")]

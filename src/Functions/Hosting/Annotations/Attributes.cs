@@ -42,9 +42,10 @@ public sealed class HttpApiAttribute(string method, string path) : Attribute
 
 /// <summary>
 /// One least-privilege IAM statement of the function's role. Resources are CloudFormation
-/// <c>Fn::Sub</c> strings, e.g. <c>"${TasksTable.Arn}"</c>. Actions never use <c>*</c>.
+/// <c>Fn::Sub</c> strings, e.g. <c>"${TasksTable.Arn}"</c>. Actions never use <c>*</c>. On a class, it applies
+/// to every function the class declares.
 /// </summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class AllowAttribute(string[] actions, params string[] resources) : Attribute
 {
     public IReadOnlyList<string> Actions { get; } = actions;
@@ -84,8 +85,9 @@ public sealed class AsyncInvocationAttribute : Attribute
     public string? OnFailureQueue { get; set; }
 }
 
-/// <summary>An environment variable of the function; the value is a CloudFormation <c>Fn::Sub</c> string.</summary>
-[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+/// <summary>An environment variable of the function; the value is a CloudFormation <c>Fn::Sub</c> string.
+/// On a class, it applies to every function the class declares.</summary>
+[AttributeUsage(AttributeTargets.Method | AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class FunctionEnvironmentAttribute(string name, string value) : Attribute
 {
     public string Name { get; } = name;
