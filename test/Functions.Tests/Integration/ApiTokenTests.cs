@@ -57,4 +57,17 @@ public sealed class ApiTokenTests(MotoServer moto)
 
         Assert.Equal(setting, error.Setting);
     }
+
+    [Fact]
+    public async Task EveryFunctionInTheCatalog_BuildsWithItsSettings()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+
+        foreach (var function in FunctionCatalog.All)
+        {
+            var host = api.Host(function.Name).Host;
+            Assert.Equal(function.Name, host.Function.Name);
+            Assert.NotNull(host.EntryPoint);
+        }
+    }
 }
