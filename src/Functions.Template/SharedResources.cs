@@ -137,7 +137,7 @@ public static class SharedResources
                         ["Version"] = "2012-10-17",
                         ["Statement"] = new JsonArray(
                             // By name, not GetAtt: the forwarder's role may pass this role, so a reference back would be a cycle.
-                            new JsonObject { ["Effect"] = "Allow", ["Action"] = "lambda:InvokeFunction", ["Resource"] = Sub(Functions.Api.Tasks.TaskEnvironment.ForwarderArnByName) },
+                            new JsonObject { ["Effect"] = "Allow", ["Action"] = "lambda:InvokeFunction", ["Resource"] = Sub(Functions.Hosting.TaskEnvironment.ForwarderArnByName) },
                             new JsonObject { ["Effect"] = "Allow", ["Action"] = "sqs:SendMessage", ["Resource"] = GetAtt(DeadLetterQueue, "Arn") }),
                     },
                 }),

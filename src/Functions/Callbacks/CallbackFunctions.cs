@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Functions.Api.Tasks;
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Hosting.Http;

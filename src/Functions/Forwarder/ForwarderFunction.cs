@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Functions.Api.Tasks;
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Serialization;

@@ -1,4 +1,3 @@
-using Functions.Api.Tasks;
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Tasks;

@@ -17,6 +17,13 @@ internal static class TaskIds
     public static HttpApiResponse Invalid(string requestId) =>
         HttpResults.BadRequest("task_id", "task_id must be 32 lower-case hexadecimal digits.", requestId);
 
+    /// <summary>The caller's token and the path's task id, checked: null and the id, or the 401/400 to answer.</summary>
+    public static HttpApiResponse? Check(ApiAuthenticator auth, HttpApiRequest request, InvocationContext context, out string taskId)
+    {
+        taskId = request.PathParameter("task_id") ?? string.Empty;
+        return auth.Challenge(request) ?? (IsValid(taskId) ? null : Invalid(context.RequestId));
+    }
+
     public static HttpApiResponse NotFound(string taskId, string requestId) =>
         HttpResults.Problem(new ProblemDetails { Title = "Not Found", Status = 404, Detail = $"No task {taskId}.", RequestId = requestId, TaskId = taskId });
 }
@@ -33,20 +40,14 @@ public sealed class GetTaskFunction(ApiAuthenticator auth, ITaskStore store)
     [FunctionEnvironment(ApiTokenParameter, TaskEnvironment.ApiTokenParameter)]
     public async Task<HttpApiResponse> Get(HttpApiRequest request, InvocationContext context)
     {
-        if (auth.Challenge(request) is { } unauthorized)
+        if (TaskIds.Check(auth, request, context, out var taskId) is { } refused)
         {
-            return unauthorized;
+            return refused;
         }
 
-        var taskId = request.PathParameter("task_id");
-        if (!TaskIds.IsValid(taskId))
-        {
-            return TaskIds.Invalid(context.RequestId);
-        }
-
-        var task = await store.GetAsync(taskId!, context.CancellationToken).ConfigureAwait(false);
+        var task = await store.GetAsync(taskId, context.CancellationToken).ConfigureAwait(false);
         return task is null
-            ? TaskIds.NotFound(taskId!, context.RequestId)
+            ? TaskIds.NotFound(taskId, context.RequestId)
             : HttpResults.Json(200, TaskResponse.From(task), FunctionsJsonContext.Default.TaskResponse);
     }
 }
@@ -115,18 +116,12 @@ public sealed class CancelTaskFunction(ApiAuthenticator auth, TaskSchedulingServ
     [FunctionEnvironment(ApiTokenParameter, TaskEnvironment.ApiTokenParameter)]
     public async Task<HttpApiResponse> Cancel(HttpApiRequest request, InvocationContext context)
     {
-        if (auth.Challenge(request) is { } unauthorized)
+        if (TaskIds.Check(auth, request, context, out var taskId) is { } refused)
         {
-            return unauthorized;
+            return refused;
         }
 
-        var taskId = request.PathParameter("task_id");
-        if (!TaskIds.IsValid(taskId))
-        {
-            return TaskIds.Invalid(context.RequestId);
-        }
-
-        return await service.CancelAsync(taskId!, context.CancellationToken).ConfigureAwait(false) switch
+        return await service.CancelAsync(taskId, context.CancellationToken).ConfigureAwait(false) switch
         {
             CancelResult.Cancelled(var task) => HttpResults.Json(200, new CancelTaskResponse(true, task.TaskId, TaskStateMachine.Name(task.Status)), FunctionsJsonContext.Default.CancelTaskResponse),
             CancelResult.TooLate(var task) => HttpResults.Problem(new ProblemDetails
@@ -138,7 +133,7 @@ public sealed class CancelTaskFunction(ApiAuthenticator auth, TaskSchedulingServ
                 TaskId = task.TaskId,
                 TaskStatus = TaskStateMachine.Name(task.Status),
             }),
-            _ => TaskIds.NotFound(taskId!, context.RequestId),
+            _ => TaskIds.NotFound(taskId, context.RequestId),
         };
     }
 }

@@ -1,4 +1,4 @@
-namespace Functions.Api.Tasks;
+namespace Functions.Hosting;
 
 /// <summary>The CloudFormation values (Fn::Sub) the task functions' settings come from, named once.</summary>
 public static class TaskEnvironment
