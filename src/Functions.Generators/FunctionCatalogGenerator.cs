@@ -12,8 +12,9 @@ namespace Functions.Generators;
 
 /// <summary>
 /// Emits <c>Functions.Hosting.FunctionCatalog.All</c>: one descriptor per method marked [LambdaFunction],
-/// carrying what its attributes say (resource name, memory, timeout, route, policies, environment) and a
-/// factory that builds its entry point without reflection.
+/// carrying what its attributes say (resource name, memory, timeout, route, event sources) and its resource
+/// bindings (every attribute derived from ResourceBindingAttribute, on the class then the method, copied as the
+/// constructor call it is written as), and a factory that builds its entry point without reflection.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class FunctionCatalogGenerator : IIncrementalGenerator
@@ -22,7 +23,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
     private const string LambdaFunctionAttribute = Ns + ".Annotations.LambdaFunctionAttribute";
     private const string HttpApiAttribute = Ns + ".Annotations.HttpApiAttribute";
     private const string AllowAttribute = Ns + ".Annotations.AllowAttribute";
-    private const string EnvironmentAttribute = Ns + ".Annotations.FunctionEnvironmentAttribute";
+    private const string ResourceBindingAttribute = Ns + ".Annotations.ResourceBindingAttribute";
     private const string SqsEventAttribute = Ns + ".Annotations.SqsEventAttribute";
     private const string AsyncInvocationAttribute = Ns + ".Annotations.AsyncInvocationAttribute";
     private const string RecurringScheduleAttribute = Ns + ".Annotations.RecurringScheduleAttribute";
@@ -72,7 +73,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
         public string? HttpMethod;
         public string? HttpPath;
         public ReturnShape Shape;
-        public readonly List<(string[] Actions, string[] Resources, string[]? LeadingKeys)> Policies = new();
+        public readonly List<string> Bindings = new();
         public string? Queue;
         public string? Recurring;
         public int BatchSize = 10;
@@ -80,7 +81,6 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
         public int AsyncRetries = 2;
         public int AsyncMaxAge = 21600;
         public string? AsyncFailureQueue;
-        public readonly List<(string Name, string Value)> Environment = new();
         public readonly List<Diagnostic> Diagnostics = new();
         public Location? Location;
     }
@@ -95,7 +95,9 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             Location = method.Locations.FirstOrDefault(),
         };
 
-        // The class's [Allow] and [FunctionEnvironment] first (shared by its functions), then the method's own.
+        var allows = new List<AttributeData>();
+
+        // The class's bindings first (shared by its functions), then the method's own.
         foreach (var attribute in method.ContainingType.GetAttributes().Concat(method.GetAttributes()))
         {
             ct.ThrowIfCancellationRequested();
@@ -118,10 +120,6 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
                 case HttpApiAttribute:
                     model.HttpMethod = (attribute.ConstructorArguments[0].Value as string ?? "").ToUpperInvariant();
                     model.HttpPath = attribute.ConstructorArguments[1].Value as string ?? "";
-                    break;
-                case AllowAttribute:
-                    var leading = attribute.NamedArguments.Where(n => n.Key == "LeadingKeys").Select(n => Strings(n.Value)).FirstOrDefault();
-                    model.Policies.Add((Strings(attribute.ConstructorArguments[0]), Strings(attribute.ConstructorArguments[1]), leading));
                     break;
                 case SqsEventAttribute:
                     model.Queue = attribute.ConstructorArguments[0].Value as string;
@@ -147,10 +145,20 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
                     }
 
                     break;
-                case EnvironmentAttribute:
-                    model.Environment.Add((attribute.ConstructorArguments[0].Value as string ?? "", attribute.ConstructorArguments[1].Value as string ?? ""));
+                case var _ when IsBinding(attribute.AttributeClass):
+                    model.Bindings.Add(Construct(attribute));
+                    if (attribute.AttributeClass?.ToDisplayString() == AllowAttribute)
+                    {
+                        allows.Add(attribute);
+                    }
+
                     break;
             }
+        }
+
+        foreach (var allow in allows)
+        {
+            CheckAllow(model, allow);
         }
 
         Check(model, method);
@@ -161,6 +169,68 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
         constant.Kind == TypedConstantKind.Array
             ? constant.Values.Select(v => v.Value as string ?? "").ToArray()
             : new[] { constant.Value as string ?? "" };
+
+    private static bool IsBinding(INamedTypeSymbol? type)
+    {
+        for (var current = type?.BaseType; current is not null; current = current.BaseType)
+        {
+            if (current.ToDisplayString() == ResourceBindingAttribute)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The attribute as the constructor call (and property assignments) it is written as.</summary>
+    private static string Construct(AttributeData attribute)
+    {
+        var type = attribute.AttributeClass!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        var arguments = string.Join(", ", attribute.ConstructorArguments.Select(Render));
+        var named = attribute.NamedArguments.Select(n => $"{n.Key} = {Render(n.Value)}").ToList();
+        return named.Count == 0 ? $"new {type}({arguments})" : $"new {type}({arguments}) {{ {string.Join(", ", named)} }}";
+    }
+
+    private static string Render(TypedConstant constant)
+    {
+        if (constant.IsNull)
+        {
+            return "null";
+        }
+
+        switch (constant.Kind)
+        {
+            case TypedConstantKind.Array:
+                return $"new {constant.Type!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)} {{ {string.Join(", ", constant.Values.Select(Render))} }}";
+            case TypedConstantKind.Enum:
+                return $"({constant.Type!.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){System.Convert.ToString(constant.Value, System.Globalization.CultureInfo.InvariantCulture)}";
+            case TypedConstantKind.Type:
+                return $"typeof({((ITypeSymbol)constant.Value!).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})";
+            default:
+                return constant.Value switch
+                {
+                    string text => Literal(text),
+                    bool flag => flag ? "true" : "false",
+                    _ => SymbolDisplay.FormatPrimitive(constant.Value!, quoteStrings: true, useHexadecimalNumbers: false),
+                };
+        }
+    }
+
+    private static void CheckAllow(FunctionModel model, AttributeData attribute)
+    {
+        var actions = attribute.ConstructorArguments.Length > 0 ? Strings(attribute.ConstructorArguments[0]) : System.Array.Empty<string>();
+        var resources = attribute.ConstructorArguments.Length > 1 ? Strings(attribute.ConstructorArguments[1]) : System.Array.Empty<string>();
+        if (actions.Length == 0 || resources.Length == 0)
+        {
+            model.Diagnostics.Add(Diagnostic.Create(BadAttribute, model.Location, $"{model.Name}: an [Allow] needs at least one action and one resource."));
+        }
+
+        foreach (var action in actions.Where(a => a.Contains("*")))
+        {
+            model.Diagnostics.Add(Diagnostic.Create(BadAttribute, model.Location, $"{model.Name}: action '{action}' uses a wildcard; name each action."));
+        }
+    }
 
     private static void Check(FunctionModel model, IMethodSymbol method)
     {
@@ -207,19 +277,6 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
         if (model.Async && (model.AsyncRetries < 0 || model.AsyncRetries > 2 || model.AsyncMaxAge < 60 || model.AsyncMaxAge > 21600))
         {
             Fail($"{model.Name}: asynchronous invocation allows 0-2 retries and an event age of 60-21600 seconds.");
-        }
-
-        foreach (var (actions, resources, _) in model.Policies)
-        {
-            if (actions.Length == 0 || resources.Length == 0)
-            {
-                Fail($"{model.Name}: an [Allow] needs at least one action and one resource.");
-            }
-
-            foreach (var action in actions.Where(a => a.Contains("*")))
-            {
-                Fail($"{model.Name}: action '{action}' uses a wildcard; name each action.");
-            }
         }
 
         var http = model.HttpMethod is not null;
@@ -305,20 +362,11 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             s.AppendLine($"            MemorySize: {f.MemorySize},");
             s.AppendLine($"            Timeout: {f.Timeout},");
             s.AppendLine($"            Route: {route},");
-            s.AppendLine("            Policies:");
+            s.AppendLine("            Bindings:");
             s.AppendLine("            [");
-            foreach (var (actions, resources, leading) in f.Policies)
+            foreach (var binding in f.Bindings)
             {
-                var keys = leading is null ? "null" : $"[{string.Join(", ", leading.Select(Literal))}]";
-                s.AppendLine($"                new PolicyStatement([{string.Join(", ", actions.Select(Literal))}], [{string.Join(", ", resources.Select(Literal))}], {keys}),");
-            }
-
-            s.AppendLine("            ],");
-            s.AppendLine("            Environment:");
-            s.AppendLine("            [");
-            foreach (var (name, value) in f.Environment)
-            {
-                s.AppendLine($"                new EnvironmentSetting({Literal(name)}, {Literal(value)}),");
+                s.AppendLine($"                {binding},");
             }
 
             s.AppendLine("            ],");
@@ -326,7 +374,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             s.AppendLine($"            RecurringSchedule: {(f.Recurring is null ? "null" : Literal(f.Recurring))},");
             s.AppendLine($"            AsyncInvocation: {(f.Async ? $"new AsyncInvocationSettings({f.AsyncRetries}, {f.AsyncMaxAge}, {(f.AsyncFailureQueue is null ? "null" : Literal(f.AsyncFailureQueue))})" : "null")},");
             s.AppendLine($"            Register: static services => services.TryAddSingleton<{f.DeclaringType}>(),");
-            s.AppendLine("            Create: static services =>");
+            s.AppendLine("            Create: static (services, function) =>");
             s.AppendLine("            {");
             s.AppendLine($"                var target = services.GetRequiredService<{f.DeclaringType}>();");
             if (f.HttpMethod is not null)
@@ -337,7 +385,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
                     ReturnShape.Task => $"new global::System.Threading.Tasks.ValueTask<global::Functions.Hosting.Http.HttpApiResponse>(target.{f.Method}(request, context))",
                     _ => $"target.{f.Method}(request, context)",
                 };
-                s.AppendLine($"                return global::Functions.Hosting.Http.HttpApiEntryPoint.Create({route}, services, (request, context) => {call});");
+                s.AppendLine($"                return global::Functions.Hosting.Http.HttpApiEntryPoint.Create(function, services, (request, context) => {call});");
             }
             else
             {

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using Functions.Callbacks;
-using Functions.Forwarder;
 using Functions.Hosting;
 using Functions.Local.Embedded;
 using Functions.Scheduler;
-using Functions.TaskStore;
+using Functions.Tasks;
+using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -35,7 +35,8 @@ public sealed class LocalFunctions(IConfiguration configuration, LocalFunctions.
         {
             services.AddSingleton<ITaskStore>(embedded.Store);
             services.AddSingleton<ISchedulerClient>(embedded.Scheduler);
-            services.AddSingleton<IDeliveryQueues>(embedded.Queues);
+            services.AddSingleton<IQueuedWakeUps>(embedded.Queues);
+            services.AddSingleton<IDeadLetterChannel>(embedded.Queues);
             services.AddSingleton<ICallbackStore>(embedded.Callbacks);
         });
     }

@@ -1,13 +1,11 @@
 using Amazon.DynamoDBv2;
 using Amazon.SQS;
-using Functions.Forwarder;
 using Functions.Hosting;
 using Functions.Hosting.Aws;
 using Functions.Hosting.Http;
 using Functions.Local.Embedded;
 using Functions.Local.Firing;
 using Functions.Scheduler;
-using Functions.Tasks;
 using Functions.TaskStore;
 using Functions.Webhooks;
 using Microsoft.AspNetCore.Builder;
@@ -61,8 +59,8 @@ public static class LocalRunner
             return value;
         }
 
-        Setting(TaskSettingNames.ApiToken, () => DefaultToken);
-        Setting(TaskSettingNames.SigningSecret, () =>
+        Setting(SettingNames.ApiToken, () => DefaultToken);
+        Setting(SettingNames.SigningSecret, () =>
         {
             // One key per data folder, kept across restarts; never printed.
             var file = Path.Combine(data, "webhook-signing-secret");
@@ -73,21 +71,21 @@ public static class LocalRunner
 
             return File.ReadAllText(file).Trim();
         }, secret: true);
-        Setting(TargetPolicy.AllowedHostsSetting, () => "127.0.0.1,localhost,::1");
-        Setting(TaskSettingNames.CallbackBaseUrl, () => url.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/'));
-        Setting(DeliveryTimerSettings.PrecisionSetting, () => "second");
-        Setting(RetryBackoff.BaseSetting, () => "30");
-        Setting(RetryBackoff.CapSetting, () => "3600");
-        settings["AWS_REGION"] = environment["AWS_REGION"] ?? "ap-northeast-2";
-        settings[TaskSettingNames.TableName] = environment[TaskSettingNames.TableName] ?? "delayed-http-tasks";
-        settings[TaskSettingNames.ScheduleGroup] = environment[TaskSettingNames.ScheduleGroup] ?? "delayed-http-tasks";
-        settings[TaskSettingNames.SchedulerRoleArn] = "arn:aws:iam::000000000000:role/delayed-http-tasks-scheduler";
-        settings[TaskSettingNames.ForwarderArn] = "arn:aws:lambda:local:000000000000:function:delayed-http-tasks-forwarder";
-        settings[TaskSettingNames.DeadLetterQueueArn] = "arn:aws:sqs:local:000000000000:delayed-http-tasks-dlq";
-        settings[TaskSettingNames.RetentionDays] = environment[TaskSettingNames.RetentionDays];
-        settings[DeliveryTimerSettings.QueueUrlSetting] = "local:delivery";
-        settings[ForwarderSettings.DeadLetterQueueUrlSetting] = "local:dead-letter";
-        settings["AWS_LAMBDA_LOG_LEVEL"] = environment["AWS_LAMBDA_LOG_LEVEL"] ?? "INFO";
+        Setting(SettingNames.AllowedTargetHosts, () => "127.0.0.1,localhost,::1");
+        Setting(SettingNames.CallbackBaseUrl, () => url.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/'));
+        Setting(SettingNames.DeliveryPrecision, () => "second");
+        Setting(SettingNames.RetryBaseSeconds, () => "30");
+        Setting(SettingNames.RetryCapSeconds, () => "3600");
+        settings[SettingNames.Region] = environment[SettingNames.Region] ?? "ap-northeast-2";
+        settings[SettingNames.TableName] = environment[SettingNames.TableName] ?? "delayed-http-tasks";
+        settings[SettingNames.ScheduleGroup] = environment[SettingNames.ScheduleGroup] ?? "delayed-http-tasks";
+        settings[SettingNames.SchedulerRoleArn] = "arn:aws:iam::000000000000:role/delayed-http-tasks-scheduler";
+        settings[SettingNames.ForwarderArn] = "arn:aws:lambda:local:000000000000:function:delayed-http-tasks-forwarder";
+        settings[SettingNames.DeadLetterQueueArn] = "arn:aws:sqs:local:000000000000:delayed-http-tasks-dlq";
+        settings[SettingNames.RetentionDays] = environment[SettingNames.RetentionDays];
+        settings[SettingNames.DeliveryQueueUrl] = "local:delivery";
+        settings[SettingNames.DeadLetterQueueUrl] = "local:dead-letter";
+        settings[SettingNames.LogLevel] = environment[SettingNames.LogLevel] ?? "INFO";
         if (endpoint is not null)
         {
             settings["AWS_ENDPOINT_URL"] = endpoint;
@@ -129,21 +127,21 @@ public static class LocalRunner
             // The real clients, against the endpoint: create what the template would have created.
             var aws = new AwsSettings(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
             var dynamoDb = new AmazonDynamoDBClient(aws.Credentials, aws.Configure(new AmazonDynamoDBConfig(), "DYNAMODB"));
-            await TaskTableSchema.EnsureCreatedAsync(dynamoDb, settings[TaskSettingNames.TableName]!, CancellationToken.None).ConfigureAwait(false);
+            await TaskTableSchema.EnsureCreatedAsync(dynamoDb, settings[SettingNames.TableName]!, CancellationToken.None).ConfigureAwait(false);
             var scheduler = SchedulerClient.Create(aws);
-            await scheduler.EnsureScheduleGroupAsync(settings[TaskSettingNames.ScheduleGroup]!, CancellationToken.None).ConfigureAwait(false);
+            await scheduler.EnsureScheduleGroupAsync(settings[SettingNames.ScheduleGroup]!, CancellationToken.None).ConfigureAwait(false);
             var sqs = new AmazonSQSClient(aws.Credentials, aws.Configure(new AmazonSQSConfig(), "SQS"));
-            var prefix = settings[TaskSettingNames.TableName];
+            var prefix = settings[SettingNames.TableName];
             var dlq = (await sqs.CreateQueueAsync(prefix + "-dlq").ConfigureAwait(false)).QueueUrl;
             var delivery = (await sqs.CreateQueueAsync(prefix + "-delivery").ConfigureAwait(false)).QueueUrl;
-            settings[DeliveryTimerSettings.QueueUrlSetting] = delivery;
-            settings[ForwarderSettings.DeadLetterQueueUrlSetting] = dlq;
+            settings[SettingNames.DeliveryQueueUrl] = delivery;
+            settings[SettingNames.DeadLetterQueueUrl] = dlq;
             builder.Services.AddSingleton<IAmazonDynamoDB>(dynamoDb);
             builder.Services.AddSingleton<ISchedulerClient>(scheduler);
             builder.Services.AddSingleton<IAmazonSQS>(sqs);
             builder.Services.AddSingleton(_ => new LocalFunctions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), null, logs));
             builder.Services.AddHostedService(sp => new AwsClock(
-                scheduler, sqs, settings[TaskSettingNames.ScheduleGroup]!, delivery, sp.GetRequiredService<ForwarderInvoker>(), time, sp.GetRequiredService<ILogger<AwsClock>>()));
+                scheduler, sqs, settings[SettingNames.ScheduleGroup]!, delivery, sp.GetRequiredService<ForwarderInvoker>(), time, sp.GetRequiredService<ILogger<AwsClock>>()));
         }
 
         builder.Services.AddSingleton<ForwarderInvoker>();

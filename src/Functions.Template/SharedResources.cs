@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
+using Functions.Hosting.Annotations;
 using Functions.TaskStore;
 using static Functions.Template.TemplateBuilder;
 
@@ -8,35 +9,36 @@ namespace Functions.Template;
 /// <summary>
 /// The resources every function shares, kept here in one place (the choice the README documents): the HTTP
 /// API, the tasks table (from <see cref="TaskTableSchema"/>), the schedule group, the dead-letter queue and its
-/// alarm, the parameters and the outputs. Function resources come from the catalog, never from here.
+/// alarm, the parameters and the outputs, under the logical ids <see cref="StackReferences"/> names (the ones the
+/// functions' resource bindings refer to). Function resources come from the catalog, never from here.
 /// </summary>
 public static class SharedResources
 {
-    public const string HttpApi = "HttpApi";
-    public const string TasksTable = "TasksTable";
-    public const string ScheduleGroup = "ScheduleGroup";
-    public const string DeadLetterQueue = "DeadLetterQueue";
-    public const string DeliveryQueue = "DeliveryQueue";
-    public const string SchedulerRole = "SchedulerRole";
-    public const string LogRetentionParameter = "LogRetentionDays";
+    public const string HttpApi = StackReferences.HttpApi;
+    public const string TasksTable = StackReferences.TasksTable;
+    public const string ScheduleGroup = StackReferences.ScheduleGroup;
+    public const string DeadLetterQueue = StackReferences.DeadLetterQueue;
+    public const string DeliveryQueue = StackReferences.DeliveryQueue;
+    public const string SchedulerRole = StackReferences.SchedulerRole;
+    public const string LogRetentionParameter = StackReferences.LogRetentionDays;
 
     public static JsonObject Parameters() => new()
     {
-        ["ApiTokenParameterName"] = new JsonObject
+        [StackReferences.ApiTokenParameterName] = new JsonObject
         {
             ["Type"] = "String",
             ["Description"] = "Name of the SSM SecureString holding the API's bearer token (create it before deploying).",
             ["AllowedPattern"] = "^/[a-zA-Z0-9_.\\-/]+$",
             ["Default"] = "/delayed-http-tasks/api-token",
         },
-        ["SigningSecretParameterName"] = new JsonObject
+        [StackReferences.SigningSecretParameterName] = new JsonObject
         {
             ["Type"] = "String",
             ["Description"] = "Name of the SSM SecureString holding the webhook signing keys: whsec_<base64>, space-separated, newest first.",
             ["AllowedPattern"] = "^/[a-zA-Z0-9_.\\-/]+$",
             ["Default"] = "/delayed-http-tasks/webhook-signing-secret",
         },
-        ["TaskRetentionDays"] = new JsonObject
+        [StackReferences.TaskRetentionDays] = new JsonObject
         {
             ["Type"] = "Number",
             ["Description"] = "Days a finished task (and an idempotency key) is kept before DynamoDB's TTL removes it.",
@@ -44,7 +46,7 @@ public static class SharedResources
             ["MaxValue"] = 3650,
             ["Default"] = 30,
         },
-        ["DeliveryPrecision"] = new JsonObject
+        [StackReferences.DeliveryPrecision] = new JsonObject
         {
             ["Type"] = "String",
             ["Description"] = "second: deliveries land within about a second of run_at (SQS delay for the last stretch); minute: EventBridge Scheduler alone (within the minute).",
@@ -137,7 +139,7 @@ public static class SharedResources
                         ["Version"] = "2012-10-17",
                         ["Statement"] = new JsonArray(
                             // By name, not GetAtt: the forwarder's role may pass this role, so a reference back would be a cycle.
-                            new JsonObject { ["Effect"] = "Allow", ["Action"] = "lambda:InvokeFunction", ["Resource"] = Sub(Functions.Hosting.TaskEnvironment.ForwarderArnByName) },
+                            new JsonObject { ["Effect"] = "Allow", ["Action"] = "lambda:InvokeFunction", ["Resource"] = Sub(StackReferences.ForwarderArn) },
                             new JsonObject { ["Effect"] = "Allow", ["Action"] = "sqs:SendMessage", ["Resource"] = GetAtt(DeadLetterQueue, "Arn") }),
                     },
                 }),

@@ -1,14 +1,10 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Functions.Forwarder;
 using Functions.Scheduler;
 using Functions.Serialization;
 
 namespace Functions.Local.Embedded;
-
-/// <summary>A schedule that has come due, as the runner fires it.</summary>
-public sealed record DueSchedule(string Group, string Name, CreateScheduleRequest Request, int Failures);
 
 /// <summary>
 /// Plays EventBridge Scheduler for the runner's embedded mode, behind the same port the functions use
@@ -73,7 +69,7 @@ public sealed class LocalScheduler(LocalDatabase database) : ISchedulerClient
             };
         }, cancellationToken);
 
-    public Task<bool> DeleteScheduleAsync(string name, string groupName, string? clientToken, CancellationToken cancellationToken) =>
+    public Task<bool> DeleteScheduleAsync(string name, string groupName, CancellationToken cancellationToken) =>
         database.RunAsync((connection, transaction) =>
         {
             using var delete = connection.Command(transaction, "DELETE FROM schedules WHERE group_name = $g AND name = $n", ("$g", groupName), ("$n", name));
@@ -133,81 +129,5 @@ public sealed class LocalScheduler(LocalDatabase database) : ISchedulerClient
         {
             using var update = connection.Command(transaction, "UPDATE schedules SET fire_at = $f WHERE group_name = $g AND name = $n", ("$f", long.MaxValue), ("$g", schedule.Group), ("$n", schedule.Name));
             return update.ExecuteNonQuery();
-        }, cancellationToken);
-}
-
-/// <summary>A queued wake-up that has become visible.</summary>
-public sealed record DueMessage(long Id, string Body, int Receives);
-
-/// <summary>The delivery and dead-letter queues of embedded mode, with SQS's delay and visibility semantics.</summary>
-public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider time) : IDeliveryQueues
-{
-    public const string Delivery = "delivery";
-    public const string DeadLetter = "dead-letter";
-
-    public Task SendAsync(string body, int delaySeconds, CancellationToken cancellationToken) =>
-        Enqueue(Delivery, body, time.GetUtcNow().AddSeconds(delaySeconds), cancellationToken);
-
-    public Task SendDeadLetterAsync(string body, CancellationToken cancellationToken) =>
-        Enqueue(DeadLetter, body, time.GetUtcNow(), cancellationToken);
-
-    private Task<int> Enqueue(string queue, string body, DateTimeOffset visibleAt, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
-        {
-            using var insert = connection.Command(transaction, "INSERT INTO messages (queue, body, visible_at) VALUES ($q, $b, $v)", ("$q", queue), ("$b", body), ("$v", visibleAt.ToUnixTimeMilliseconds()));
-            return insert.ExecuteNonQuery();
-        }, cancellationToken);
-
-    /// <summary>Receives up to <paramref name="max"/> visible messages, hiding them for <paramref name="visibility"/>.</summary>
-    public Task<List<DueMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
-        {
-            var now = time.GetUtcNow();
-            var due = new List<DueMessage>();
-            using (var query = connection.Command(transaction, "SELECT id, body, receives FROM messages WHERE queue = $q AND visible_at <= $now ORDER BY visible_at LIMIT $max", ("$q", Delivery), ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)))
-            using (var reader = query.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    due.Add(new DueMessage(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2) + 1));
-                }
-            }
-
-            foreach (var message in due)
-            {
-                using var hide = connection.Command(transaction, "UPDATE messages SET visible_at = $v, receives = receives + 1 WHERE id = $id", ("$v", (now + visibility).ToUnixTimeMilliseconds()), ("$id", message.Id));
-                hide.ExecuteNonQuery();
-            }
-
-            return due;
-        }, cancellationToken);
-
-    public Task DeleteAsync(long id, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
-        {
-            using var delete = connection.Command(transaction, "DELETE FROM messages WHERE id = $id", ("$id", id));
-            return delete.ExecuteNonQuery();
-        }, cancellationToken);
-
-    /// <summary>Moves a message that keeps failing to the dead-letter queue (SQS's redrive policy).</summary>
-    public Task RedriveAsync(long id, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
-        {
-            using var move = connection.Command(transaction, "UPDATE messages SET queue = $q WHERE id = $id", ("$q", DeadLetter), ("$id", id));
-            return move.ExecuteNonQuery();
-        }, cancellationToken);
-}
-
-/// <summary>The callback records of embedded mode.</summary>
-public sealed class LocalCallbackStore(LocalDatabase database, TimeProvider time) : Functions.Callbacks.ICallbackStore
-{
-    public Task<bool> RecordOnceAsync(string webhookId, string kind, string payload, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
-        {
-            using var insert = connection.Command(
-                transaction,
-                "INSERT INTO callbacks (webhook_id, kind, payload, received_at) VALUES ($id, $k, $p, $t) ON CONFLICT DO NOTHING",
-                ("$id", webhookId), ("$k", kind), ("$p", payload), ("$t", Functions.TaskStore.DynamoTaskStore.Timestamp(time.GetUtcNow())));
-            return insert.ExecuteNonQuery() == 1;
         }, cancellationToken);
 }

@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using Functions.Tasks;
-using Functions.TaskStore;
 
 namespace Functions.Local.Embedded;
 
 /// <summary>
-/// <see cref="ITaskStore"/> on the embedded database, with the same rules as the DynamoDB store: the state
-/// machine's legal sources for every move, the attempt check, the lease on claims, idempotency keys.
+/// <see cref="ITaskStore"/> on the embedded database, held to the same contract as the DynamoDB store (the store
+/// contract tests run against both): the state machine's legal sources for every move, the attempt check, the
+/// claim rule (<see cref="TaskStateMachine.CanClaim"/>), idempotency keys.
 /// (The runner is not Native AOT; tasks are kept as reflection-serialized JSON.)
 /// </summary>
 public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : ITaskStore
@@ -32,7 +32,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             using var insert = connection.Command(
                 transaction,
                 "INSERT INTO tasks (task_id, status, created_at, json) VALUES ($id, $s, $c, $j)",
-                ("$id", task.TaskId), ("$s", TaskStateMachine.Name(task.Status)), ("$c", DynamoTaskStore.Timestamp(task.CreatedAt)), ("$j", JsonSerializer.Serialize(task, Json)));
+                ("$id", task.TaskId), ("$s", TaskStateMachine.Name(task.Status)), ("$c", Timestamps.Format(task.CreatedAt)), ("$j", JsonSerializer.Serialize(task, Json)));
             insert.ExecuteNonQuery();
             return new CreateOutcome(true, null, null);
         }, cancellationToken);
@@ -56,28 +56,24 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
                 ScheduleArn = changes.ScheduleArn ?? current.ScheduleArn,
                 ScheduleName = changes.ScheduleName ?? current.ScheduleName,
                 RunAt = changes.RunAt ?? current.RunAt,
-                LastStatusCode = changes.LastStatusCode ?? current.LastStatusCode,
-                LastError = changes.LastError ?? current.LastError,
-                Attempts = current.Attempts + (changes.CountAttempt ? 1 : 0),
+                LastStatusCode = changes.Result is { } result ? result.StatusCode : current.LastStatusCode,
+                LastError = changes.Result is { } last ? (string.IsNullOrEmpty(last.Error) ? null : last.Error) : current.LastError,
             };
             Write(connection, transaction, moved);
             return new MoveOutcome(true, moved);
         }, cancellationToken);
 
-    public Task<MoveOutcome> ClaimAsync(string taskId, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+    public Task<MoveOutcome> ClaimAsync(string taskId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         database.RunAsync((connection, transaction) =>
         {
             var now = time.GetUtcNow();
             var current = Read(connection, transaction, taskId);
-            var claimable = current is not null
-                && current.RunAt <= now + Functions.Forwarder.ForwardingService.MaxInvocationWait
-                && (TaskStateMachine.CanMove(current.Status, TaskState.Running) || (current.Status == TaskState.Running && current.LeaseUntil < now));
-            if (!claimable)
+            if (current is null || !TaskStateMachine.CanClaim(current, now, dueBy))
             {
                 return new MoveOutcome(false, current);
             }
 
-            var claimed = current! with { Status = TaskState.Running, UpdatedAt = now, LeaseUntil = leaseUntil, Attempts = current.Attempts + 1 };
+            var claimed = current with { Status = TaskState.Running, UpdatedAt = now, LeaseUntil = leaseUntil, Attempts = current.Attempts + 1 };
             Write(connection, transaction, claimed);
             return new MoveOutcome(true, claimed);
         }, cancellationToken);
@@ -132,7 +128,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             {
                 tasks.RemoveAt(limit);
                 var last = tasks[^1];
-                next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{statusName}|{DynamoTaskStore.Timestamp(last.CreatedAt)}|{last.TaskId}"));
+                next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{statusName}|{Timestamps.Format(last.CreatedAt)}|{last.TaskId}"));
             }
 
             return new TaskPage(tasks, next);

@@ -98,7 +98,7 @@ public sealed partial class AwsClock(
         _known.TryRemove(name, out _);
         if (schedule.ActionAfterCompletion == "DELETE")
         {
-            await scheduler.DeleteScheduleAsync(name, groupName, null, stoppingToken).ConfigureAwait(false);
+            await scheduler.DeleteScheduleAsync(name, groupName, stoppingToken).ConfigureAwait(false);
         }
     }
 

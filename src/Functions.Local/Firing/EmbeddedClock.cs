@@ -85,7 +85,7 @@ public sealed partial class EmbeddedClock(LocalScheduler scheduler, LocalDeliver
             await forwarder.InvokeScheduleAsync(schedule.Request.Target.Input ?? "{}", LocalScheduler.Arn(schedule.Group, schedule.Name), attempt, CancellationToken.None).ConfigureAwait(false);
             if (schedule.Request.ActionAfterCompletion == "DELETE")
             {
-                await scheduler.DeleteScheduleAsync(schedule.Name, schedule.Group, null, CancellationToken.None).ConfigureAwait(false);
+                await scheduler.DeleteScheduleAsync(schedule.Name, schedule.Group, CancellationToken.None).ConfigureAwait(false);
             }
             else
             {
@@ -98,8 +98,8 @@ public sealed partial class EmbeddedClock(LocalScheduler scheduler, LocalDeliver
             if (attempt > retries)
             {
                 LogScheduleGivenUp(logger, ex, schedule.Name, attempt);
-                await queues.SendDeadLetterAsync(schedule.Request.Target.Input ?? "{}", CancellationToken.None).ConfigureAwait(false);
-                await scheduler.DeleteScheduleAsync(schedule.Name, schedule.Group, null, CancellationToken.None).ConfigureAwait(false);
+                await queues.SendAsync(schedule.Request.Target.Input ?? "{}", CancellationToken.None).ConfigureAwait(false);
+                await scheduler.DeleteScheduleAsync(schedule.Name, schedule.Group, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
 

@@ -5,8 +5,6 @@ using Functions.Serialization;
 
 namespace Functions.Api;
 
-public sealed record HealthResponse(string Status, string Version);
-
 /// <summary><c>GET /api/v1/health</c>: the function is up, and which build it runs. No auth, no dependencies.</summary>
 public sealed class HealthFunction(ServiceInfo service)
 {

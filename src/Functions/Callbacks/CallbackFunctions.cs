@@ -1,37 +1,26 @@
-using System.Text.Json.Serialization;
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Hosting.Http;
 using Functions.Serialization;
 using static Functions.Callbacks.BodyChecks;
-using static Functions.Tasks.TaskSettingNames;
 
 namespace Functions.Callbacks;
-
-/// <summary>The guide's callback answer, and the examples' answers in its shape.</summary>
-public sealed record CallbackResponse(
-    [property: JsonPropertyName("success")] bool Success,
-    [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("task_id")] long? TaskId = null,
-    [property: JsonPropertyName("payment_id")] long? PaymentId = null,
-    [property: JsonPropertyName("user_id")] long? UserId = null,
-    [property: JsonPropertyName("file_id")] string? FileId = null);
 
 /// <summary>
 /// The receiving side: the guide's callback route and its three usage examples, each its own function that
 /// checks its own body. Every one verifies the signature and records its effect once per webhook-id
 /// (<see cref="CallbackReceiver"/>); IAM lets them write only their own <c>callback#</c> items and read the keys.
 /// </summary>
-[Allow(["dynamodb:PutItem"], TaskEnvironment.TableArn, LeadingKeys = ["callback#*"])]
-[Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
-[FunctionEnvironment(TableName, TaskEnvironment.Table)]
-[FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
-[FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
+[UsesTaskTable(TableAccess.Create, "callback#*")]
+[UsesSigningSecret]
 public sealed class CallbackFunctions(CallbackReceiver receiver)
 {
+    /// <summary>The guide's callback route: the default target of a task that names no url.</summary>
+    public const string TaskCallbackPath = "/api/v1/tasks/callback";
+
     /// <summary><c>POST /api/v1/tasks/callback</c>: the guide's TaskCallbackRequest <c>{task_id:int, user_id:int, data:object}</c>.</summary>
     [LambdaFunction("TaskCallbackFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed task delivery (the guide's callback route).")]
-    [HttpApi("POST", "/api/v1/tasks/callback")]
+    [HttpApi("POST", TaskCallbackPath)]
     public Task<HttpApiResponse> TaskCallback(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
             request,

@@ -6,9 +6,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Functions.Callbacks;
 
-/// <summary>What a callback's body check found: null when valid, else the field and what is wrong with it.</summary>
-public sealed record BodyProblem(string Field, string Message);
-
 /// <summary>
 /// The receiving side of a delivery, shared by every callback function: verify the Standard Webhooks
 /// signature over the raw body (401, no effect, when it fails), check the body (400 naming the field), then
@@ -50,15 +47,20 @@ public sealed partial class CallbackReceiver(WebhookVerifier verifier, ICallback
             });
         }
 
-        JsonElement body;
-        try
+        if (JsonBody.CheckContentType(request.Header("content-type"), context.RequestId) is { } unsupported)
         {
-            using var document = JsonDocument.Parse(request.BodyBytes);
-            body = document.RootElement.Clone();
+            return unsupported;
         }
-        catch (JsonException)
+
+        if (JsonBody.Inspect(request.BodyBytes.Span) is { } flaw)
         {
-            return HttpResults.BadRequest("body", "The body is not valid JSON.", context.RequestId);
+            return HttpResults.BadRequest(flaw.Field, flaw.Message, context.RequestId);
+        }
+
+        JsonElement body;
+        using (var document = JsonDocument.Parse(request.BodyBytes))
+        {
+            body = document.RootElement.Clone();
         }
 
         if (body.ValueKind != JsonValueKind.Object)
@@ -91,45 +93,4 @@ public sealed partial class CallbackReceiver(WebhookVerifier verifier, ICallback
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} delivery {WebhookId} was processed before; answered without repeating it")]
     private static partial void LogRedelivery(ILogger logger, string kind, string webhookId);
-}
-
-/// <summary>Small field checks for callback bodies; each names the field it refuses.</summary>
-public static class BodyChecks
-{
-    public static BodyProblem? WholeNumber(JsonElement body, string field) =>
-        body.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out _)
-            ? null
-            : new BodyProblem(field, $"{field} must be an integer.");
-
-    public static BodyProblem? Number(JsonElement body, string field) =>
-        body.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.Number
-            ? null
-            : new BodyProblem(field, $"{field} must be a number.");
-
-    public static BodyProblem? Text(JsonElement body, string field, int maxLength = 1024) =>
-        body.TryGetProperty(field, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text && text.Length <= maxLength
-            ? null
-            : new BodyProblem(field, $"{field} must be a non-empty string of at most {maxLength} characters.");
-
-    public static BodyProblem? OptionalObject(JsonElement body, string field) =>
-        !body.TryGetProperty(field, out var value) || value.ValueKind is JsonValueKind.Object or JsonValueKind.Null
-            ? null
-            : new BodyProblem(field, $"{field} must be a JSON object.");
-
-    public static BodyProblem? Email(JsonElement body, string field)
-    {
-        if (Text(body, field, 254) is { } problem)
-        {
-            return problem;
-        }
-
-        var text = body.GetProperty(field).GetString()!;
-        var at = text.IndexOf('@', StringComparison.Ordinal);
-        return at > 0 && at == text.LastIndexOf('@') && text.IndexOf('.', at) > at + 1 && !text.EndsWith('.') && !text.Any(char.IsWhiteSpace)
-            ? null
-            : new BodyProblem(field, $"{field} must be an email address.");
-    }
-
-    /// <summary>The first problem of several checks, or null.</summary>
-    public static BodyProblem? First(params BodyProblem?[] problems) => problems.FirstOrDefault(p => p is not null);
 }

@@ -1,78 +1,58 @@
 using System.Text.Json;
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
+using Functions.Hosting.Sqs;
 using Functions.Serialization;
+using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Logging;
-using static Functions.Tasks.TaskSettingNames;
 
 namespace Functions.Forwarder;
 
 /// <summary>
 /// The generic forwarder (the original guide's API_CALL_LAMBDA, done properly): woken by a task's schedule
-/// (asynchronous invocation, the schedule's Input) or by its delivery-queue message (SQS batch), it makes
-/// the task's signed HTTP call and records the outcome. See <see cref="ForwardingService"/>.
+/// (asynchronous invocation, the schedule's Input) or by its delivery-queue messages (an SQS batch), it hands each
+/// wake-up to <see cref="ForwardingService"/>. In a batch only the messages that failed return to the queue.
 /// </summary>
 public sealed partial class ForwarderFunction(ForwardingService forwarding, ILogger<ForwarderFunction> logger)
 {
     private static readonly byte[] Done = "{}"u8.ToArray();
 
-    [LambdaFunction("ForwarderFunction", MemorySize = 512, Timeout = 90, FunctionName = TaskEnvironment.ForwarderName,
+    [LambdaFunction("ForwarderFunction", MemorySize = 512, Timeout = 90, FunctionName = StackReferences.ForwarderName,
         Description = "Makes each task's signed HTTP call when its schedule or queue message wakes it; retries with backoff.")]
-    [SqsEvent("DeliveryQueue", BatchSize = 10)]
-    [AsyncInvocation(MaximumRetryAttempts = 2, MaximumEventAgeInSeconds = 21600, OnFailureQueue = "DeadLetterQueue")]
-    [Allow(["dynamodb:GetItem", "dynamodb:UpdateItem"], TaskEnvironment.TableArn, LeadingKeys = ["task#*"])]
-    [Allow(["scheduler:CreateSchedule", "scheduler:GetSchedule"], TaskEnvironment.GroupSchedules)]
-    [Allow(["iam:PassRole"], TaskEnvironment.SchedulerRoleArn)]
-    [Allow(["sqs:SendMessage"], TaskEnvironment.DeliveryQueueArn, TaskEnvironment.DeadLetterQueueArn)]
-    [Allow(["ssm:GetParameter"], TaskEnvironment.SigningSecretParameterArn)]
-    [FunctionEnvironment(TableName, TaskEnvironment.Table)]
-    [FunctionEnvironment(RetentionDays, TaskEnvironment.RetentionDays)]
-    [FunctionEnvironment(ScheduleGroup, TaskEnvironment.ScheduleGroup)]
-    [FunctionEnvironment(SchedulerRoleArn, TaskEnvironment.SchedulerRoleArn)]
-    [FunctionEnvironment(ForwarderArn, TaskEnvironment.ForwarderArnByName)]
-    [FunctionEnvironment(DeadLetterQueueArn, TaskEnvironment.DeadLetterQueueArn)]
-    [FunctionEnvironment(ForwarderSettings.DeadLetterQueueUrlSetting, TaskEnvironment.DeadLetterQueueUrl)]
-    [FunctionEnvironment(DeliveryTimerSettings.PrecisionSetting, TaskEnvironment.DeliveryPrecision)]
-    [FunctionEnvironment(DeliveryTimerSettings.QueueUrlSetting, TaskEnvironment.DeliveryQueueUrl)]
-    [FunctionEnvironment(SigningSecretParameter, TaskEnvironment.SigningSecretParameter)]
+    [SqsEvent(StackReferences.DeliveryQueue, BatchSize = 10)]
+    [AsyncInvocation(MaximumRetryAttempts = 2, MaximumEventAgeInSeconds = 21600, OnFailureQueue = StackReferences.DeadLetterQueue)]
+    [UsesTaskTable(TableAccess.Read | TableAccess.Update, "task#*")]
+    [UsesScheduler(SchedulerAccess.Create)]
+    [UsesDeliveryQueue]
+    [UsesDeadLetterQueue]
+    [UsesSigningSecret]
     public async Task<Stream> Forward(Stream @event, InvocationContext context)
     {
         using var document = await JsonDocument.ParseAsync(@event, cancellationToken: context.CancellationToken).ConfigureAwait(false);
         if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("Records", out _))
         {
-            var batch = document.RootElement.Deserialize(FunctionsJsonContext.Default.SqsEvent)!;
-            var failures = await ForwardBatchAsync(batch, context).ConfigureAwait(false);
+            var failures = await ForwardBatchAsync(document.RootElement.Deserialize(FunctionsJsonContext.Default.SqsEvent)!, context).ConfigureAwait(false);
             return new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(new SqsBatchResponse { BatchItemFailures = failures }, FunctionsJsonContext.Default.SqsBatchResponse));
         }
 
         // A schedule's Input. An exception fails the invocation, and Lambda retries it (EventInvokeConfig).
-        var input = document.RootElement.Deserialize(FunctionsJsonContext.Default.ForwarderInput);
-        if (input?.TaskId is not { Length: > 0 } taskId)
+        if (document.RootElement.Deserialize(FunctionsJsonContext.Default.WakeUpMessage) is { TaskId.Length: > 0 } wakeUp)
+        {
+            await forwarding.ProcessAsync(wakeUp, context).ConfigureAwait(false);
+        }
+        else
         {
             LogMalformed(logger, "schedule input without task_id");
-            return new MemoryStream(Done);
         }
 
-        await forwarding.ProcessAsync(taskId, context).ConfigureAwait(false);
         return new MemoryStream(Done);
     }
 
     private async Task<List<SqsBatchItemFailure>> ForwardBatchAsync(SqsEvent batch, InvocationContext context)
     {
-        var records = batch.Records ?? [];
-        var results = await Task.WhenAll(records.Select(async record =>
+        var results = await Task.WhenAll((batch.Records ?? []).Select(async record =>
         {
-            ForwarderInput? input;
-            try
-            {
-                input = JsonSerializer.Deserialize(record.Body ?? "null", FunctionsJsonContext.Default.ForwarderInput);
-            }
-            catch (JsonException)
-            {
-                input = null;
-            }
-
-            if (input?.TaskId is not { Length: > 0 } taskId)
+            if (Read(record.Body) is not { TaskId.Length: > 0 } wakeUp)
             {
                 // Retrying a message that can never be read would only loop it to the dead-letter queue later.
                 LogMalformed(logger, "queue message without task_id");
@@ -81,17 +61,29 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
 
             try
             {
-                await forwarding.ProcessAsync(taskId, context).ConfigureAwait(false);
+                await forwarding.ProcessAsync(wakeUp, context).ConfigureAwait(false);
                 return null;
             }
             catch (Exception ex)
             {
                 // Only this message returns to the queue; after maxReceiveCount it goes to the dead-letter queue.
-                LogRecordFailed(logger, ex, taskId, record.MessageId);
+                LogRecordFailed(logger, ex, wakeUp.TaskId, record.MessageId);
                 return record.MessageId;
             }
         })).ConfigureAwait(false);
         return [.. results.OfType<string>().Select(id => new SqsBatchItemFailure { ItemIdentifier = id })];
+    }
+
+    private static WakeUpMessage? Read(string? body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body ?? "null", FunctionsJsonContext.Default.WakeUpMessage);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed wake-up: {Problem}")]

@@ -1,35 +1,23 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Net;
-using System.Text;
 using Functions.Hosting;
 using Functions.Tasks;
-using Functions.TaskStore;
-using Functions.Webhooks;
+using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Logging;
 
 namespace Functions.Forwarder;
 
-/// <summary>How one attempt ended, as the forwarder records it.</summary>
-public sealed record AttemptOutcome(TaskState Next, int? StatusCode, string? Error, TimeSpan Duration, DateTimeOffset? RetryAt);
-
-public static class ForwarderSettings
-{
-    public const string DeadLetterQueueUrlSetting = "DEAD_LETTER_QUEUE_URL";
-}
-
 /// <summary>
-/// Delivers one task when its wake-up comes. Scheduler and SQS deliver at least once, so every step is safe
-/// to repeat: a task that is not due has its wake-up re-armed; a due task is claimed with one conditional
-/// update (its attempt counted, a lease taken); only the claimant calls the target, and records the outcome
-/// conditionally on still holding that attempt.
+/// What a wake-up means. Scheduler and SQS deliver at least once, so every step is safe to repeat: a task that is
+/// finished needs nothing; one whose attempt another worker holds is looked at again when that lease ends; one that
+/// is not due has its wake-up armed again; a due task is claimed with one conditional update (its attempt counted,
+/// a lease taken); only the claimant calls the target (<see cref="TargetCall"/>), and records the outcome
+/// conditionally on still holding that attempt, then arms the retry or parks the failure (<see cref="DeadLetters"/>).
 /// </summary>
 public sealed partial class ForwardingService(
     ITaskStore store,
-    DeliveryTimer timer,
+    WakeUpTimer wakeUps,
+    TargetCall target,
     RetryBackoff backoff,
-    WebhookSigner signer,
-    HttpClient targets,
+    DeadLetters deadLetters,
     TimeProvider time,
     ILogger<ForwardingService> logger)
 {
@@ -39,53 +27,48 @@ public sealed partial class ForwardingService(
     /// <summary>Time kept after the target's call to record the outcome before the invocation's deadline.</summary>
     public static readonly TimeSpan RecordingReserve = TimeSpan.FromSeconds(3);
 
-    public async Task ProcessAsync(string taskId, InvocationContext context)
+    /// <summary>How long a lease outlives the attempt's own timeout: a worker still alive records well within it.</summary>
+    public static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(60);
+
+    public async Task ProcessAsync(WakeUpMessage wakeUp, InvocationContext context)
     {
+        ArgumentNullException.ThrowIfNull(wakeUp);
         ArgumentNullException.ThrowIfNull(context);
+        var taskId = wakeUp.TaskId ?? throw new ArgumentException("A wake-up names its task.", nameof(wakeUp));
+        using var scope = logger.BeginScope(LogKeys(wakeUp));
         var task = await store.GetAsync(taskId, context.CancellationToken).ConfigureAwait(false);
-        if (task is null)
-        {
-            LogUnknown(logger, taskId);
-            return;
-        }
-
         var now = time.GetUtcNow();
-        if (TaskStateMachine.IsFinal(task.Status))
+        switch (task)
         {
-            LogNothingToDo(logger, taskId, task.Status);
-            return;
+            case null:
+                LogUnknown(logger, taskId);
+                return;
+            case { Status: var status } when TaskStateMachine.IsFinal(status):
+                LogNothingToDo(logger, taskId, status);
+                return;
+            case { Status: TaskState.Running, LeaseUntil: { } lease } when lease > now:
+                // Another worker holds the attempt. Come back when its lease ends: if it finished, there is nothing
+                // to do then; if it died, that wake-up takes the attempt over. Never just drop the wake-up.
+                await RearmAsync(task, lease + TimeSpan.FromSeconds(1), now, context).ConfigureAwait(false);
+                return;
+            case { Status: TaskState.Running } when task.Attempts >= task.MaxAttempts:
+                // The last attempt's worker died (its lease ran out without an outcome): no attempt is left to take over.
+                var lost = new LastResult(null, $"The worker of attempt {task.Attempts} was lost; no attempts left");
+                await RecordAsync(task, new AttemptOutcome(TaskState.Failed, lost, null), context).ConfigureAwait(false);
+                return;
+            case { } when task.RunAt - now > MaxInvocationWait:
+                // Woken early (the long wait's schedule, or a queue delay capped at 15 minutes): arm the rest.
+                await RearmAsync(task, task.RunAt, now, context).ConfigureAwait(false);
+                return;
         }
 
-        if (task.Status == TaskState.Running && task.LeaseUntil > now)
+        if (task.RunAt > now)
         {
-            // Another worker holds the attempt. Come back when its lease ends: if it finished, there is nothing
-            // to do then; if it died, that wake-up takes the attempt over. Never just drop the wake-up.
-            await RearmAsync(task with { RunAt = task.LeaseUntil.Value + TimeSpan.FromSeconds(1) }, now, context).ConfigureAwait(false);
-            return;
+            await Task.Delay(task.RunAt - now, time, context.CancellationToken).ConfigureAwait(false);
         }
 
-        if (task.Status == TaskState.Running && task.Attempts >= task.MaxAttempts)
-        {
-            // The last attempt's worker died (its lease ran out without an outcome): no attempt is left to take over.
-            await RecordAsync(task, new AttemptOutcome(TaskState.Failed, null, $"The worker of attempt {task.Attempts} was lost; no attempts left", TimeSpan.Zero, null), context).ConfigureAwait(false);
-            return;
-        }
-
-        var untilDue = task.RunAt - now;
-        if (untilDue > MaxInvocationWait)
-        {
-            // Woken early (the long wait's schedule, or a queue delay capped at 15 minutes): arm the rest.
-            await RearmAsync(task, now, context).ConfigureAwait(false);
-            return;
-        }
-
-        if (untilDue > TimeSpan.Zero)
-        {
-            await Task.Delay(untilDue, time, context.CancellationToken).ConfigureAwait(false);
-        }
-
-        var lease = time.GetUtcNow() + TimeSpan.FromSeconds(task.TimeoutSeconds) + TimeSpan.FromSeconds(60);
-        var claim = await store.ClaimAsync(taskId, lease, context.CancellationToken).ConfigureAwait(false);
+        now = time.GetUtcNow();
+        var claim = await store.ClaimAsync(taskId, now + MaxInvocationWait, now + TimeSpan.FromSeconds(task.TimeoutSeconds) + LeaseMargin, context.CancellationToken).ConfigureAwait(false);
         if (!claim.Moved)
         {
             LogNothingToDo(logger, taskId, claim.Task?.Status);
@@ -93,113 +76,55 @@ public sealed partial class ForwardingService(
         }
 
         var claimed = claim.Task!;
-        var outcome = await DeliverAsync(claimed, context).ConfigureAwait(false);
-        await RecordAsync(claimed, outcome, context).ConfigureAwait(false);
+        var call = await target.SendAsync(claimed, AttemptTimeout(claimed, context), context.CancellationToken).ConfigureAwait(false);
+        await RecordAsync(claimed, Outcome(claimed, call), context).ConfigureAwait(false);
     }
 
-    private async Task RearmAsync(TaskRecord wakeAt, DateTimeOffset now, InvocationContext context)
+    /// <summary>The task's own timeout, shortened when the invocation has less left (keeping time to record the outcome).</summary>
+    private TimeSpan AttemptTimeout(TaskRecord task, InvocationContext context)
     {
-        var name = TaskSchedulingService.ScheduleName(wakeAt.TaskId, wakeAt.Attempts + 1, rearmedFor: wakeAt.RunAt);
-        var armed = await timer.ArmAsync(wakeAt, name, now, context.CancellationToken).ConfigureAwait(false);
-        var seconds = Math.Round((wakeAt.RunAt - now).TotalSeconds, 1);
-        LogRearmed(logger, wakeAt.TaskId, seconds, armed.Queued ? "queue" : "schedule");
-    }
-
-    /// <summary>One signed HTTP call to the task's target, with its own timeout inside the invocation's deadline.</summary>
-    public async Task<AttemptOutcome> DeliverAsync(TaskRecord task, InvocationContext context)
-    {
-        ArgumentNullException.ThrowIfNull(task);
-        ArgumentNullException.ThrowIfNull(context);
-        var budget = context.RemainingTime(time) - RecordingReserve;
         var timeout = TimeSpan.FromSeconds(task.TimeoutSeconds);
-        if (budget < timeout)
-        {
-            timeout = budget > TimeSpan.FromSeconds(1) ? budget : TimeSpan.FromSeconds(1);
-        }
+        var budget = context.RemainingTime(time) - RecordingReserve;
+        return budget >= timeout ? timeout : budget > TimeSpan.FromSeconds(1) ? budget : TimeSpan.FromSeconds(1);
+    }
 
-        var body = task.Method == "GET" ? [] : Encoding.UTF8.GetBytes(task.Data);
-        using var request = new HttpRequestMessage(new HttpMethod(task.Method), task.Url);
-        if (body.Length > 0)
+    /// <summary>What the attempt leads to: success, a retry after the backoff while attempts are left, or failure.</summary>
+    private AttemptOutcome Outcome(TaskRecord task, CallResult call)
+    {
+        var result = new LastResult(call.StatusCode, call.Error);
+        switch (call.Outcome)
         {
-            request.Content = new ByteArrayContent(body);
-            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-        }
-
-        foreach (var (name, value) in task.Headers)
-        {
-            if (!request.Headers.TryAddWithoutValidation(name, value))
-            {
-                request.Content ??= new ByteArrayContent([]);
-                request.Content.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-
-        var signature = signer.Sign(task.TaskId, time.GetUtcNow(), body);
-        request.Headers.TryAddWithoutValidation("Idempotency-Key", task.TaskId);
-        request.Headers.TryAddWithoutValidation(WebhookHeaders.IdHeader, signature.Id);
-        request.Headers.TryAddWithoutValidation(WebhookHeaders.TimestampHeader, signature.Timestamp);
-        request.Headers.TryAddWithoutValidation(WebhookHeaders.SignatureHeader, signature.Signature);
-        request.Headers.UserAgent.ParseAdd("delayed-http-tasks/" + ServiceInfo.AssemblyVersion.Split('+')[0]);
-
-        var started = Stopwatch.GetTimestamp();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-        deadline.CancelAfter(timeout);
-        try
-        {
-            using var response = await targets.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            var code = (int)response.StatusCode;
-            LogDelivered(logger, task.TaskId, task.Attempts, code, elapsed.TotalMilliseconds);
-            return code switch
-            {
-                >= 200 and < 300 => new AttemptOutcome(TaskState.Succeeded, code, null, elapsed, null),
-                408 or 429 or >= 500 => Retry(task, code, $"HTTP {code}", elapsed, RetryAfter(response)),
-                _ => new AttemptOutcome(TaskState.Failed, code, $"HTTP {code} (not retried)", elapsed, null),
-            };
-        }
-        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested || deadline.IsCancellationRequested)
-        {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            LogAttemptError(logger, task.TaskId, task.Attempts, "timeout", elapsed.TotalMilliseconds);
-            return Retry(task, null, $"Timed out after {timeout.TotalSeconds:0.#} s", elapsed, null);
-        }
-        catch (HttpRequestException ex) when (FindBlocked(ex) is { } blocked)
-        {
-            LogAttemptError(logger, task.TaskId, task.Attempts, "blocked target", 0);
-            return new AttemptOutcome(TaskState.Failed, null, blocked.Message, Stopwatch.GetElapsedTime(started), null);
-        }
-        catch (HttpRequestException ex)
-        {
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            LogAttemptError(logger, task.TaskId, task.Attempts, ex.HttpRequestError.ToString(), elapsed.TotalMilliseconds);
-            return Retry(task, null, $"Connection failed: {ex.HttpRequestError}", elapsed, null);
+            case CallOutcome.Succeeded:
+                return new AttemptOutcome(TaskState.Succeeded, result, null);
+            case CallOutcome.Retryable when task.Attempts < task.MaxAttempts:
+                var delay = backoff.Next(task.Attempts, call.RetryAfter, Random.Shared.NextDouble());
+                return new AttemptOutcome(TaskState.Retrying, result, time.GetUtcNow() + delay);
+            case CallOutcome.Retryable:
+                return new AttemptOutcome(TaskState.Failed, result with { Error = $"{call.Error}; gave up after {task.Attempts} attempts" }, null);
+            default:
+                return new AttemptOutcome(TaskState.Failed, result, null);
         }
     }
 
-    private AttemptOutcome Retry(TaskRecord task, int? code, string error, TimeSpan elapsed, TimeSpan? retryAfter)
+    private async Task RearmAsync(TaskRecord task, DateTimeOffset wakeAt, DateTimeOffset now, InvocationContext context)
     {
-        if (task.Attempts >= task.MaxAttempts)
-        {
-            return new AttemptOutcome(TaskState.Failed, code, $"{error}; gave up after {task.Attempts} attempts", elapsed, null);
-        }
-
-        var delay = backoff.Next(task.Attempts, retryAfter, Random.Shared.NextDouble());
-        return new AttemptOutcome(TaskState.Retrying, code, error, elapsed, time.GetUtcNow() + delay);
+        var name = WakeUpNames.Rearm(task.TaskId, task.Attempts + 1, wakeAt);
+        var armed = await wakeUps.ArmAsync(task.TaskId, wakeAt, name, now, context.CancellationToken).ConfigureAwait(false);
+        var seconds = Math.Round((wakeAt - now).TotalSeconds, 1);
+        LogRearmed(logger, task.TaskId, seconds, armed.Queued ? "queue" : "schedule");
     }
 
     /// <summary>
-    /// Owner of running -> succeeded | retrying | failed, conditional on this worker's attempt. A retry's
-    /// wake-up is armed after the move: if arming fails the invocation fails, and its redelivery finds the
-    /// task retrying and not due, and arms it then.
+    /// Owner of running -> succeeded | retrying | failed, conditional on this worker's attempt. A retry's wake-up is
+    /// armed after the move: if arming fails the invocation fails, and its redelivery finds the task retrying and
+    /// not due, and arms it then.
     /// </summary>
     private async Task RecordAsync(TaskRecord task, AttemptOutcome outcome, InvocationContext context)
     {
-        var retryName = TaskSchedulingService.ScheduleName(task.TaskId, task.Attempts + 1);
+        var retryName = WakeUpNames.Retry(task.TaskId, task.Attempts + 1);
         var changes = new TaskChanges
         {
-            LastStatusCode = outcome.StatusCode,
-            // Empty, not absent: a success clears the error of an earlier attempt.
-            LastError = outcome.Error ?? string.Empty,
+            Result = outcome.Result,
             RunAt = outcome.RetryAt,
             // The retry's schedule name is known now, so cancel can delete it even before its ARN is recorded.
             ScheduleName = outcome.Next == TaskState.Retrying ? retryName : null,
@@ -215,64 +140,38 @@ public sealed partial class ForwardingService(
         switch (outcome.Next)
         {
             case TaskState.Retrying:
-                var armed = await timer.ArmAsync(moved.Task!, retryName, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+                var retryAt = outcome.RetryAt!.Value;
+                var armed = await wakeUps.ArmAsync(task.TaskId, retryAt, retryName, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                 if (armed.ScheduleArn is not null)
                 {
                     await store.RecordRetryScheduleAsync(task.TaskId, task.Attempts, retryName, armed.ScheduleArn, CancellationToken.None).ConfigureAwait(false);
                 }
 
-                var retryAt = DynamoTaskStore.Timestamp(outcome.RetryAt!.Value);
-                LogRetrying(logger, task.TaskId, task.Attempts, retryAt);
+                var retryText = Timestamps.Format(retryAt);
+                LogRetrying(logger, task.TaskId, task.Attempts, retryText);
                 break;
             case TaskState.Failed:
-                LogFailed(logger, task.TaskId, task.Attempts, outcome.StatusCode, outcome.Error);
-                try
-                {
-                    await timer.SendToDeadLetterQueueAsync(
-                        new DeadLetterRecord
-                        {
-                            TaskId = task.TaskId,
-                            Attempts = task.Attempts,
-                            LastStatusCode = outcome.StatusCode,
-                            LastError = outcome.Error,
-                            // Without the query: it may carry a credential, and operators need only where it went.
-                            Url = new Uri(task.Url).GetLeftPart(UriPartial.Path),
-                            FailedAt = DynamoTaskStore.Timestamp(time.GetUtcNow()),
-                        },
-                        context.CancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is Amazon.Runtime.AmazonServiceException or HttpRequestException or OperationCanceledException)
-                {
-                    // The task is recorded failed either way; the queue record is for operators.
-                    LogDeadLetterFailed(logger, ex, task.TaskId);
-                }
-
+                LogFailed(logger, task.TaskId, task.Attempts, outcome.Result.StatusCode, outcome.Result.Error);
+                await deadLetters.ParkAsync(moved.Task!, outcome.Result, context.CancellationToken).ConfigureAwait(false);
                 break;
         }
     }
 
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    /// <summary>The keys every line about this wake-up carries: the task, and Scheduler's attempt and execution when it came by schedule.</summary>
+    private static List<KeyValuePair<string, object?>> LogKeys(WakeUpMessage wakeUp)
     {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
+        var keys = new List<KeyValuePair<string, object?>> { new(TaskLog.TaskIdKey, wakeUp.TaskId) };
+        if (wakeUp.SchedulerAttempt is { } attempt)
         {
-            return delta;
+            keys.Add(new("scheduler_attempt", attempt));
         }
 
-        return header?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
-    }
-
-    private static BlockedTargetException? FindBlocked(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
+        if (wakeUp.ExecutionId is { } execution)
         {
-            if (ex is BlockedTargetException blocked)
-            {
-                return blocked;
-            }
+            keys.Add(new("scheduler_execution_id", execution));
         }
 
-        return null;
+        return keys;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Woken for unknown task {TaskId}; nothing to do")]
@@ -284,12 +183,6 @@ public sealed partial class ForwardingService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} is due in {UntilDueSeconds} s; wake-up re-armed on the {Timer}")]
     private static partial void LogRearmed(ILogger logger, string taskId, double untilDueSeconds, string timer);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivered task {TaskId} attempt {Attempt}: {StatusCode} in {DurationMs} ms")]
-    private static partial void LogDelivered(ILogger logger, string taskId, int attempt, int statusCode, double durationMs);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} attempt {Attempt} failed: {Reason} after {DurationMs} ms")]
-    private static partial void LogAttemptError(ILogger logger, string taskId, int attempt, string reason, double durationMs);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId} attempt {Attempt} will be retried at {RetryAt}")]
     private static partial void LogRetrying(ILogger logger, string taskId, int attempt, string retryAt);
 
@@ -298,7 +191,4 @@ public sealed partial class ForwardingService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} attempt {Attempt} was taken over (lease ran out); outcome not recorded")]
     private static partial void LogLostLease(ILogger logger, string taskId, int attempt);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not park failed task {TaskId} on the dead-letter queue")]
-    private static partial void LogDeadLetterFailed(ILogger logger, Exception exception, string taskId);
 }

@@ -1,6 +1,3 @@
-using Functions.Hosting;
-using Microsoft.Extensions.Configuration;
-
 namespace Functions.Forwarder;
 
 /// <summary>
@@ -10,30 +7,11 @@ namespace Functions.Forwarder;
 /// </summary>
 public sealed class RetryBackoff(TimeSpan baseDelay, TimeSpan cap)
 {
-    public const string BaseSetting = "RETRY_BASE_SECONDS";
-    public const string CapSetting = "RETRY_CAP_SECONDS";
+    /// <summary>RETRY_BASE_SECONDS when unset.</summary>
+    public static readonly TimeSpan DefaultBase = TimeSpan.FromSeconds(30);
 
-    public TimeSpan Base => baseDelay;
-
-    public TimeSpan Cap => cap;
-
-    public static RetryBackoff From(IConfiguration configuration)
-    {
-        static TimeSpan Read(IConfiguration configuration, string name, int fallback)
-        {
-            var text = configuration[name];
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                return TimeSpan.FromSeconds(fallback);
-            }
-
-            return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 86400
-                ? TimeSpan.FromSeconds(seconds)
-                : throw new SettingsException(name, $"{name} must be whole seconds from 1 to 86400, not '{text}'.");
-        }
-
-        return new RetryBackoff(Read(configuration, BaseSetting, 30), Read(configuration, CapSetting, 3600));
-    }
+    /// <summary>RETRY_CAP_SECONDS when unset.</summary>
+    public static readonly TimeSpan DefaultCap = TimeSpan.FromHours(1);
 
     /// <param name="attempt">The attempt that just failed (1 for the first).</param>
     /// <param name="retryAfter">The target's Retry-After, if it gave one.</param>

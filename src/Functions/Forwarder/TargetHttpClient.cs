@@ -1,14 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using Functions.Tasks;
+using Functions.Tasks.Requests;
 
 namespace Functions.Forwarder;
-
-/// <summary>The target's address is one a delivery must never reach (checked after resolution, at connect).</summary>
-public sealed class BlockedTargetException(string host, string detail) : Exception($"Target {host} refused: {detail}")
-{
-    public string Host { get; } = host;
-}
 
 /// <summary>
 /// The HttpClient deliveries go through. SSRF-safe: the host is resolved here, every address is checked

@@ -2,27 +2,77 @@ using Amazon.DynamoDBv2;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SQS;
 using Functions.Api;
+using Functions.Api.Tasks;
+using Functions.Callbacks;
 using Functions.Forwarder;
-using Functions.Webhooks;
 using Functions.Hosting.Aws;
+using Functions.Hosting.Http;
+using Functions.Queues;
 using Functions.Scheduler;
 using Functions.Tasks;
+using Functions.Tasks.Requests;
+using Functions.Tasks.Scheduling;
+using Functions.Tasks.WakeUps;
 using Functions.TaskStore;
+using Functions.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Functions.Hosting;
 
 /// <summary>
-/// The application's services, all singletons for the execution environment. Registering is free; each is
-/// built (and its settings checked) only when the selected function's class needs it, at init.
+/// The application's services, all singletons for the execution environment, and where every setting of
+/// <see cref="SettingNames"/> is read and checked. Registering is free; each service is built (and its settings
+/// read) only when the selected function needs it, at init. Ports (the task store, the wake-up schedules, the
+/// queues, the callback records) are registered with their AWS adapters; the local runner replaces them.
 /// </summary>
 public static class ServiceRegistration
 {
     public static IServiceCollection AddFunctionServices(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => new AwsSettings(sp.GetRequiredService<IConfiguration>()));
+        services.AddAwsClients();
+        services.AddPorts();
+
+        // The domain.
+        services.TryAddSingleton(sp => TargetPolicy.FromSetting(Setting(sp, SettingNames.AllowedTargetHosts)));
+        services.TryAddSingleton<ScheduleRequestValidator>();
+        services.TryAddSingleton(sp => new WakeUpTimer(
+            sp.GetRequiredService<IWakeUpSchedules>(),
+            sp.GetRequiredService<IQueuedWakeUps>(),
+            Precision(Configuration(sp))));
+        services.TryAddSingleton<TaskSchedulingService>();
+        services.TryAddSingleton<TaskCancellationService>();
+
+        // The API.
+        services.TryAddSingleton<IRequestAuthenticator>(sp => new ApiTokenAuthenticator(
+            SecretSetting.Read(Configuration(sp), SettingNames.ApiToken, SettingNames.ApiTokenParameter, sp.GetRequiredService<IAmazonSimpleSystemsManagement>)));
+        services.TryAddSingleton(sp => new CallbackUrl(Setting(sp, SettingNames.CallbackBaseUrl)));
+
+        // Deliveries and the receiving side.
+        services.TryAddSingleton<IReadOnlyList<WebhookKey>>(sp => SigningKeys(sp));
+        services.TryAddSingleton(sp => new WebhookSigner(sp.GetRequiredService<IReadOnlyList<WebhookKey>>()));
+        services.TryAddSingleton(sp => new WebhookVerifier(sp.GetRequiredService<IReadOnlyList<WebhookKey>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new RetryBackoff(
+            TimeSpan.FromSeconds(Configuration(sp).GetWholeNumber(SettingNames.RetryBaseSeconds, (int)RetryBackoff.DefaultBase.TotalSeconds, 1, 86400, "seconds")),
+            TimeSpan.FromSeconds(Configuration(sp).GetWholeNumber(SettingNames.RetryCapSeconds, (int)RetryBackoff.DefaultCap.TotalSeconds, 1, 86400, "seconds"))));
+        services.TryAddSingleton(sp => new TargetCall(
+            TargetHttpClient.Create(sp.GetRequiredService<TargetPolicy>()),
+            sp.GetRequiredService<WebhookSigner>(),
+            sp.GetRequiredService<ServiceInfo>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TargetCall>>()));
+        services.TryAddSingleton<DeadLetters>();
+        services.TryAddSingleton<ForwardingService>();
+        services.TryAddSingleton<LostWakeUpSweeper>();
+        services.TryAddSingleton<CallbackReceiver>();
+        return services;
+    }
+
+    private static void AddAwsClients(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new AwsSettings(Configuration(sp)));
         services.TryAddSingleton<IAmazonDynamoDB>(sp =>
         {
             var aws = sp.GetRequiredService<AwsSettings>();
@@ -33,69 +83,69 @@ public static class ServiceRegistration
             var aws = sp.GetRequiredService<AwsSettings>();
             return new AmazonSimpleSystemsManagementClient(aws.Credentials, aws.Configure(new AmazonSimpleSystemsManagementConfig(), "SSM"));
         });
-        services.TryAddSingleton(sp =>
-        {
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            return new TaskStoreSettings(configuration.GetRequired(TaskSettingNames.TableName), TaskSettings.Retention(configuration));
-        });
-        services.TryAddSingleton<ITaskStore>(sp => new DynamoTaskStore(
-            sp.GetRequiredService<IAmazonDynamoDB>(),
-            sp.GetRequiredService<TaskStoreSettings>(),
-            sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => SchedulerSettings.From(sp.GetRequiredService<IConfiguration>()));
-        services.TryAddSingleton<ISchedulerClient>(sp => SchedulerClient.Create(sp.GetRequiredService<AwsSettings>()));
-        services.TryAddSingleton(sp => TargetPolicy.FromSetting(sp.GetRequiredService<IConfiguration>()[TargetPolicy.AllowedHostsSetting]));
-        services.TryAddSingleton(sp => new ScheduleRequestValidator(sp.GetRequiredService<TargetPolicy>()));
         services.TryAddSingleton<IAmazonSQS>(sp =>
         {
             var aws = sp.GetRequiredService<AwsSettings>();
             return new AmazonSQSClient(aws.Credentials, aws.Configure(new AmazonSQSConfig(), "SQS"));
         });
-        services.TryAddSingleton(sp => DeliveryTimerSettings.From(sp.GetRequiredService<IConfiguration>()));
-        services.TryAddSingleton(sp => new DeliveryTimer(
-            sp.GetRequiredService<ISchedulerClient>(),
-            sp.GetRequiredService<IDeliveryQueues>(),
-            sp.GetRequiredService<SchedulerSettings>(),
-            sp.GetRequiredService<DeliveryTimerSettings>()));
-        services.TryAddSingleton<TaskSchedulingService>();
-        services.TryAddSingleton<IDeliveryQueues>(sp =>
-        {
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            var timer = sp.GetRequiredService<DeliveryTimerSettings>();
-            return new SqsDeliveryQueues(sp.GetRequiredService<IAmazonSQS>(), timer.QueueUrl ?? string.Empty, configuration[ForwarderSettings.DeadLetterQueueUrlSetting]);
-        });
-        services.TryAddSingleton(sp => RetryBackoff.From(sp.GetRequiredService<IConfiguration>()));
-        services.TryAddSingleton<IReadOnlyList<WebhookKey>>(sp =>
-        {
-            var secret = SecretSetting.Read(sp.GetRequiredService<IConfiguration>(), TaskSettingNames.SigningSecret, TaskSettingNames.SigningSecretParameter, sp.GetRequiredService<IAmazonSimpleSystemsManagement>);
-            try
-            {
-                return WebhookKey.ParseList(secret);
-            }
-            catch (FormatException ex)
-            {
-                // The message says what form is expected; it never repeats the secret.
-                throw new SettingsException(TaskSettingNames.SigningSecret, $"The webhook signing secret is invalid: {ex.Message}");
-            }
-        });
-        services.TryAddSingleton(sp => new WebhookSigner(sp.GetRequiredService<IReadOnlyList<WebhookKey>>()));
-        services.TryAddSingleton(sp => new WebhookVerifier(sp.GetRequiredService<IReadOnlyList<WebhookKey>>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<Callbacks.ICallbackStore>(sp => new Callbacks.DynamoCallbackStore(
+        services.TryAddSingleton<ISchedulerClient>(sp => SchedulerClient.Create(sp.GetRequiredService<AwsSettings>()));
+    }
+
+    private static void AddPorts(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new TaskStoreSettings(
+            Configuration(sp).GetRequired(SettingNames.TableName),
+            TimeSpan.FromDays(Configuration(sp).GetWholeNumber(SettingNames.RetentionDays, 30, 1, 3650, "days"))));
+        services.TryAddSingleton<ITaskStore>(sp => new DynamoTaskStore(
             sp.GetRequiredService<IAmazonDynamoDB>(),
             sp.GetRequiredService<TaskStoreSettings>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<Callbacks.CallbackReceiver>();
-        services.TryAddSingleton(sp => new ForwardingService(
-            sp.GetRequiredService<ITaskStore>(),
-            sp.GetRequiredService<DeliveryTimer>(),
-            sp.GetRequiredService<RetryBackoff>(),
-            sp.GetRequiredService<WebhookSigner>(),
-            TargetHttpClient.Create(sp.GetRequiredService<TargetPolicy>()),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ForwardingService>>()));
-        services.TryAddSingleton(sp => ApiAuthenticator.FromConfiguration(
-            sp.GetRequiredService<IConfiguration>(),
-            sp.GetRequiredService<IAmazonSimpleSystemsManagement>));
-        return services;
+        services.TryAddSingleton<ICallbackStore>(sp => new DynamoCallbackStore(
+            sp.GetRequiredService<IAmazonDynamoDB>(),
+            sp.GetRequiredService<TaskStoreSettings>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp =>
+        {
+            var configuration = Configuration(sp);
+            return new SchedulerSettings(
+                configuration.GetRequired(SettingNames.ScheduleGroup),
+                configuration.GetRequired(SettingNames.SchedulerRoleArn),
+                configuration.GetRequired(SettingNames.ForwarderArn),
+                configuration.GetRequired(SettingNames.DeadLetterQueueArn));
+        });
+        services.TryAddSingleton<IWakeUpSchedules>(sp => new SchedulerWakeUps(sp.GetRequiredService<ISchedulerClient>(), sp.GetRequiredService<SchedulerSettings>()));
+        services.TryAddSingleton<IQueuedWakeUps>(sp => new SqsQueuedWakeUps(sp.GetRequiredService<IAmazonSQS>(), DeliveryQueueUrl(sp)));
+        services.TryAddSingleton<IDeadLetterChannel>(sp => new SqsDeadLetterChannel(sp.GetRequiredService<IAmazonSQS>(), Configuration(sp).GetRequired(SettingNames.DeadLetterQueueUrl)));
+    }
+
+    private static IConfiguration Configuration(IServiceProvider services) => services.GetRequiredService<IConfiguration>();
+
+    private static string? Setting(IServiceProvider services, string name) => Configuration(services)[name];
+
+    private static DeliveryPrecision Precision(IConfiguration configuration) => configuration[SettingNames.DeliveryPrecision]?.ToUpperInvariant() switch
+    {
+        null or "" or "SECOND" => DeliveryPrecision.Second,
+        "MINUTE" => DeliveryPrecision.Minute,
+        var other => throw new SettingsException(SettingNames.DeliveryPrecision, $"{SettingNames.DeliveryPrecision} is 'second' or 'minute', not '{other}'."),
+    };
+
+    // At minute precision nothing rides the queue, so a function may do without its URL.
+    private static string DeliveryQueueUrl(IServiceProvider services) =>
+        Precision(Configuration(services)) == DeliveryPrecision.Second
+            ? Configuration(services).GetRequired(SettingNames.DeliveryQueueUrl)
+            : Setting(services, SettingNames.DeliveryQueueUrl) ?? string.Empty;
+
+    private static IReadOnlyList<WebhookKey> SigningKeys(IServiceProvider services)
+    {
+        var secret = SecretSetting.Read(Configuration(services), SettingNames.SigningSecret, SettingNames.SigningSecretParameter, services.GetRequiredService<IAmazonSimpleSystemsManagement>);
+        try
+        {
+            return WebhookKey.ParseList(secret);
+        }
+        catch (FormatException ex)
+        {
+            // The message says what form is expected; it never repeats the secret.
+            throw new SettingsException(SettingNames.SigningSecret, $"The webhook signing secret is invalid: {ex.Message}");
+        }
     }
 }

@@ -20,7 +20,11 @@ public sealed record TaskRecord
     public string? ScheduleName { get; init; }
     public string? ScheduleArn { get; init; }
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>The HTTP status of the last attempt; null when it ended without one (or none was made).</summary>
     public int? LastStatusCode { get; init; }
+
+    /// <summary>What went wrong last, if anything: the last attempt's error, or why scheduling failed.</summary>
     public string? LastError { get; init; }
 
     /// <summary>While running: until when the claiming forwarder owns the attempt.</summary>

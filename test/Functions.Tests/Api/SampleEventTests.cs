@@ -29,11 +29,11 @@ public sealed class SampleEventTests
     [Fact]
     public void TheForwarderSampleEvents_CarryATaskId()
     {
-        var input = JsonSerializer.Deserialize(Repository.Event("forwarder-schedule-input.json"), FunctionsJsonContext.Default.ForwarderInput)!;
+        var input = JsonSerializer.Deserialize(Repository.Event("forwarder-schedule-input.json"), FunctionsJsonContext.Default.WakeUpMessage)!;
         var batch = JsonSerializer.Deserialize(Repository.Event("forwarder-sqs-batch.json"), FunctionsJsonContext.Default.SqsEvent)!;
 
         Assert.Equal(32, input.TaskId!.Length);
-        var body = JsonSerializer.Deserialize(Assert.Single(batch.Records!).Body!, FunctionsJsonContext.Default.ForwarderInput)!;
+        var body = JsonSerializer.Deserialize(Assert.Single(batch.Records!).Body!, FunctionsJsonContext.Default.WakeUpMessage)!;
         Assert.Equal(input.TaskId, body.TaskId);
     }
 }

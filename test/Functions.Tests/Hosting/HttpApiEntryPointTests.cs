@@ -13,6 +13,8 @@ namespace Functions.Tests.Hosting;
 public sealed class HttpApiEntryPointTests : IDisposable
 {
     private static readonly HttpRoute Route = new("POST", "/api/v1/things/{thing_id}");
+    private static readonly FunctionDescriptor Function = new(
+        "ThingFunction", "Tests.Things.Post", null, null, 512, 10, Route, [], null, null, null, _ => { }, (_, _) => throw new NotSupportedException());
     private readonly MemoryStream _logs = new();
     private readonly ServiceProvider _services;
     private HttpApiRequest? _received;
@@ -20,12 +22,12 @@ public sealed class HttpApiEntryPointTests : IDisposable
     public HttpApiEntryPointTests()
     {
         _services = new ServiceCollection()
-            .AddLogging(b => b.AddProvider(new JsonLoggerProvider("TestFunction", _logs, LogLevel.Information)))
+            .AddLogging(b => b.AddProvider(new JsonLoggerProvider("TestFunction", "test-service", _logs, LogLevel.Information)))
             .BuildServiceProvider();
     }
 
     private FunctionEntryPoint EntryPoint(HttpApiHandler? handler = null) =>
-        HttpApiEntryPoint.Create(Route, _services, handler ?? ((request, _) =>
+        HttpApiEntryPoint.Create(Function, _services, handler ?? ((request, _) =>
         {
             _received = request;
             return ValueTask.FromResult(HttpResults.Json(200, "done", FunctionsJsonContext.Default.String));

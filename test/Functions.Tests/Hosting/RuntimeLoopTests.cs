@@ -17,7 +17,7 @@ public sealed class RuntimeLoopTests
         await using var runtime = await RuntimeApiDouble.StartAsync();
         using var client = new LambdaRuntimeClient(runtime.Address);
         using var logs = new MemoryStream();
-        using var loggers = new JsonLoggerProvider("TestFunction", logs, LogLevel.Information);
+        using var loggers = new JsonLoggerProvider("TestFunction", "test-service", logs, LogLevel.Information);
         InvocationContext? seen = null;
         var loop = new LambdaRuntimeLoop(client, (_, context) =>
         {
@@ -51,7 +51,7 @@ public sealed class RuntimeLoopTests
     {
         await using var runtime = await RuntimeApiDouble.StartAsync();
         using var client = new LambdaRuntimeClient(runtime.Address);
-        using var loggers = new JsonLoggerProvider("TestFunction", Stream.Null, LogLevel.Information);
+        using var loggers = new JsonLoggerProvider("TestFunction", "test-service", Stream.Null, LogLevel.Information);
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var started = new TaskCompletionSource<InvocationContext>(TaskCreationOptions.RunContinuationsAsynchronously);
         var loop = new LambdaRuntimeLoop(client, async (_, context) =>
@@ -85,7 +85,7 @@ public sealed class RuntimeLoopTests
         runtime.MaxResponseBytes = 1000;
         using var client = new LambdaRuntimeClient(runtime.Address);
         using var logs = new MemoryStream();
-        using var loggers = new JsonLoggerProvider("TestFunction", logs, LogLevel.Information);
+        using var loggers = new JsonLoggerProvider("TestFunction", "test-service", logs, LogLevel.Information);
         var size = 5000;
         var loop = new LambdaRuntimeLoop(
             client,

@@ -21,8 +21,8 @@ public sealed class ApiTokenTests(MotoServer moto)
 
         await using var api = await TaskApi.CreateAsync(moto, s =>
         {
-            s.Remove(TaskSettingNames.ApiToken);
-            s[TaskSettingNames.ApiTokenParameter] = name;
+            s.Remove(SettingNames.ApiToken);
+            s[SettingNames.ApiTokenParameter] = name;
         });
 
         Assert.Equal(200, (await api.SendAsync("GET", "/api/v1/tasks", token: "from-ssm-token")).StatusCode);
@@ -34,19 +34,19 @@ public sealed class ApiTokenTests(MotoServer moto)
     {
         await using var api = await TaskApi.CreateAsync(moto, s =>
         {
-            s.Remove(TaskSettingNames.ApiToken);
-            s[TaskSettingNames.ApiTokenParameter] = "/tasks-test/absent";
+            s.Remove(SettingNames.ApiToken);
+            s[SettingNames.ApiTokenParameter] = "/tasks-test/absent";
         });
 
         var error = Assert.Throws<SettingsException>(() => api.Host("ListTasksFunction"));
 
-        Assert.Equal(TaskSettingNames.ApiTokenParameter, error.Setting);
+        Assert.Equal(SettingNames.ApiTokenParameter, error.Setting);
     }
 
     [Theory]
-    [InlineData(TaskSettingNames.TableName, "GetTaskFunction")]
-    [InlineData(TaskSettingNames.ScheduleGroup, "ScheduleTaskFunction")]
-    [InlineData(TaskSettingNames.ForwarderArn, "ScheduleTaskFunction")]
+    [InlineData(SettingNames.TableName, "GetTaskFunction")]
+    [InlineData(SettingNames.ScheduleGroup, "ScheduleTaskFunction")]
+    [InlineData(SettingNames.ForwarderArn, "ScheduleTaskFunction")]
     [InlineData("AWS_REGION", "GetTaskFunction")]
     public async Task AMissingSetting_FailsTheInitNamingIt(string setting, string function)
     {

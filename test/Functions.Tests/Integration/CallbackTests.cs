@@ -1,3 +1,4 @@
+using Functions.Hosting;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -103,7 +104,7 @@ public sealed class CallbackTests(MotoServer moto)
     public async Task DuringKeyRotation_ADeliverySignedWithTheOldKeyStillVerifies()
     {
         var newKey = WebhookKey.Generate();
-        await using var api = await TaskApi.CreateAsync(moto, s => s[Functions.Tasks.TaskSettingNames.SigningSecret] = newKey + " " + TaskApi.SigningSecret);
+        await using var api = await TaskApi.CreateAsync(moto, s => s[Functions.Hosting.SettingNames.SigningSecret] = newKey + " " + TaskApi.SigningSecret);
 
         var old = await DeliverAsync(api, "/api/v1/tasks/callback", TaskBody, secret: TaskApi.SigningSecret);
         var current = await DeliverAsync(api, "/api/v1/tasks/callback", TaskBody, secret: newKey);

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Functions.Forwarder;
 using Functions.Hosting;
 using Functions.Tasks;
+using Functions.Tasks.Requests;
 using Functions.Tests.Support;
 
 namespace Functions.Tests.Integration;
@@ -17,9 +18,9 @@ public sealed class ForwarderTests(MotoServer moto)
     private static Task<TaskApi> ApiAsync(MotoServer moto, Action<Dictionary<string, string?>>? adjust = null) =>
         TaskApi.CreateAsync(moto, s =>
         {
-            s[TargetPolicy.AllowedHostsSetting] = "127.0.0.1";
-            s[RetryBackoff.BaseSetting] = "1";
-            s[RetryBackoff.CapSetting] = "2";
+            s[SettingNames.AllowedTargetHosts] = "127.0.0.1";
+            s[SettingNames.RetryBaseSeconds] = "1";
+            s[SettingNames.RetryCapSeconds] = "2";
             adjust?.Invoke(s);
         });
 
@@ -33,7 +34,7 @@ public sealed class ForwarderTests(MotoServer moto)
     /// <summary>Wakes the forwarder as a schedule does: an asynchronous invocation with the schedule's Input.</summary>
     private static async Task WakeAsync(TaskApi api, string taskId)
     {
-        using var input = new MemoryStream(Encoding.UTF8.GetBytes(TaskSchedulingService.ForwarderInput(taskId)));
+        using var input = new MemoryStream(Encoding.UTF8.GetBytes(new Functions.Tasks.WakeUps.WakeUpMessage { TaskId = taskId }.ToJson()));
         await api.Host("ForwarderFunction").Host.EntryPoint(input, InvocationContext.Create(Guid.NewGuid().ToString(), TimeSpan.FromSeconds(90)));
     }
 
@@ -84,7 +85,7 @@ public sealed class ForwarderTests(MotoServer moto)
     public async Task A500ThenA200_IsRetriedOnANewScheduleAndCountsBothAttempts()
     {
         await using var target = await TargetServer.StartAsync();
-        await using var api = await ApiAsync(moto, s => s[DeliveryTimerSettings.PrecisionSetting] = "minute");
+        await using var api = await ApiAsync(moto, s => s[SettingNames.DeliveryPrecision] = "minute");
         target.Then(500, retryAfter: "1");
         var taskId = await ScheduleAsync(api, target.BaseUrl + "/flaky");
 
@@ -211,7 +212,7 @@ public sealed class ForwarderTests(MotoServer moto)
         await using var target = await TargetServer.StartAsync();
         await using var api = await ApiAsync(moto);
         var taskId = await ScheduleAsync(api, target.BaseUrl + "/batch");
-        var batch = $$"""{"Records":[{"messageId":"m1","eventSource":"aws:sqs","body":{{JsonSerializer.Serialize(TaskSchedulingService.ForwarderInput(taskId))}}},{"messageId":"m2","eventSource":"aws:sqs","body":"not json"}]}""";
+        var batch = $$"""{"Records":[{"messageId":"m1","eventSource":"aws:sqs","body":{{JsonSerializer.Serialize(new Functions.Tasks.WakeUps.WakeUpMessage { TaskId = taskId }.ToJson())}}},{"messageId":"m2","eventSource":"aws:sqs","body":"not json"}]}""";
 
         using var input = new MemoryStream(Encoding.UTF8.GetBytes(batch));
         var output = await api.Host("ForwarderFunction").Host.EntryPoint(input, InvocationContext.Create("batch", TimeSpan.FromSeconds(90)));
@@ -228,7 +229,7 @@ public sealed class ForwarderTests(MotoServer moto)
         await using var target = await TargetServer.StartAsync();
         await using var api = await ApiAsync(moto);
         var taskId = await ScheduleAsync(api, target.BaseUrl + "/internal");
-        api.Settings[TargetPolicy.AllowedHostsSetting] = "";
+        api.Settings[SettingNames.AllowedTargetHosts] = "";
 
         await WakeAsync(api, taskId);
 
@@ -260,7 +261,7 @@ public sealed class ForwarderTests(MotoServer moto)
     {
         await using var target = await TargetServer.StartAsync();
         const string newKey = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-        await using var api = await ApiAsync(moto, s => s[TaskSettingNames.SigningSecret] = newKey + " " + TaskApi.SigningSecret);
+        await using var api = await ApiAsync(moto, s => s[SettingNames.SigningSecret] = newKey + " " + TaskApi.SigningSecret);
         var taskId = await ScheduleAsync(api, target.BaseUrl + "/rotating");
 
         await WakeAsync(api, taskId);
@@ -278,11 +279,11 @@ public sealed class ForwarderTests(MotoServer moto)
         await using var target = await TargetServer.StartAsync();
         await using var api = await ApiAsync(moto);
         var taskId = await ScheduleAsync(api, target.BaseUrl + "/lease");
-        var store = api.Host("ForwarderFunction").Host.Services.GetService(typeof(Functions.TaskStore.ITaskStore)) as Functions.TaskStore.ITaskStore;
+        var store = api.Host("ForwarderFunction").Host.Services.GetService(typeof(Functions.Tasks.ITaskStore)) as Functions.Tasks.ITaskStore;
         await Task.Delay(1100);
 
         // A worker claimed the attempt and died: its lease ran out without an outcome.
-        var dead = await store!.ClaimAsync(taskId, DateTimeOffset.UtcNow.AddMilliseconds(-1), CancellationToken.None);
+        var dead = await store!.ClaimAsync(taskId, DateTimeOffset.UtcNow.AddSeconds(2), DateTimeOffset.UtcNow.AddMilliseconds(-1), CancellationToken.None);
         await WakeAsync(api, taskId);
 
         Assert.True(dead.Moved);
@@ -298,11 +299,11 @@ public sealed class ForwarderTests(MotoServer moto)
         await using var target = await TargetServer.StartAsync();
         await using var api = await ApiAsync(moto);
         var taskId = await ScheduleAsync(api, target.BaseUrl + "/held");
-        var store = (Functions.TaskStore.ITaskStore)api.Host("ForwarderFunction").Host.Services.GetService(typeof(Functions.TaskStore.ITaskStore))!;
+        var store = (Functions.Tasks.ITaskStore)api.Host("ForwarderFunction").Host.Services.GetService(typeof(Functions.Tasks.ITaskStore))!;
         await Task.Delay(1100);
         using var sqs = moto.Sqs();
         await sqs.PurgeQueueAsync(api.DeliveryQueueUrl);
-        Assert.True((await store.ClaimAsync(taskId, DateTimeOffset.UtcNow.AddSeconds(30), CancellationToken.None)).Moved);
+        Assert.True((await store.ClaimAsync(taskId, DateTimeOffset.UtcNow.AddSeconds(2), DateTimeOffset.UtcNow.AddSeconds(30), CancellationToken.None)).Moved);
 
         await WakeAsync(api, taskId);
 
@@ -324,9 +325,9 @@ public sealed class ForwarderTests(MotoServer moto)
         await using var target = await TargetServer.StartAsync();
         await using var api = await ApiAsync(moto);
         var taskId = await ScheduleAsync(api, target.BaseUrl + "/lost", """, "max_attempts": 1""");
-        var store = (Functions.TaskStore.ITaskStore)api.Host("ForwarderFunction").Host.Services.GetService(typeof(Functions.TaskStore.ITaskStore))!;
+        var store = (Functions.Tasks.ITaskStore)api.Host("ForwarderFunction").Host.Services.GetService(typeof(Functions.Tasks.ITaskStore))!;
         await Task.Delay(1100);
-        Assert.True((await store.ClaimAsync(taskId, DateTimeOffset.UtcNow.AddMilliseconds(-1), CancellationToken.None)).Moved);
+        Assert.True((await store.ClaimAsync(taskId, DateTimeOffset.UtcNow.AddSeconds(2), DateTimeOffset.UtcNow.AddMilliseconds(-1), CancellationToken.None)).Moved);
 
         await WakeAsync(api, taskId);
 
@@ -341,15 +342,15 @@ public sealed class ForwarderTests(MotoServer moto)
     {
         await using var target = await TargetServer.StartAsync();
         await using var api = await ApiAsync(moto);
-        var store = (Functions.TaskStore.ITaskStore)api.Host("SweeperFunction").Host.Services.GetService(typeof(Functions.TaskStore.ITaskStore))!;
+        var store = (Functions.Tasks.ITaskStore)api.Host("SweeperFunction").Host.Services.GetService(typeof(Functions.Tasks.ITaskStore))!;
         var now = DateTimeOffset.UtcNow;
         TaskRecord Pending(string id, DateTimeOffset created) => new()
         {
             TaskId = id, Status = TaskState.Pending, RunAt = now.AddSeconds(1), Url = target.BaseUrl + "/swept", Method = "POST",
             Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 3, TimeoutSeconds = 5, CreatedAt = created, UpdatedAt = created,
         };
-        var lost = TaskSchedulingService.NewTaskId();
-        var fresh = TaskSchedulingService.NewTaskId();
+        var lost = TaskIds.New();
+        var fresh = TaskIds.New();
         await store.CreateAsync(Pending(lost, now.AddMinutes(-10)), null, CancellationToken.None);
         await store.CreateAsync(Pending(fresh, now), null, CancellationToken.None);
         using var sqs = moto.Sqs();

@@ -1,3 +1,4 @@
+using Functions.Hosting;
 using System.Text.Json;
 using Functions.Forwarder;
 using Functions.Scheduler;
@@ -37,12 +38,12 @@ public sealed class TaskApiTests(MotoServer moto)
         Assert.Matches(@"^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$", schedule.ScheduleExpression);
         var at = DateTime.ParseExact(schedule.ScheduleExpression![3..^1], "yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
         // Second precision: the schedule wakes the forwarder two minutes early; the queue carries the rest.
-        Assert.InRange((at - (runAt - DeliveryTimer.ScheduleLead).UtcDateTime).TotalSeconds, 0, 1);
+        Assert.InRange((at - (runAt - Functions.Tasks.WakeUps.WakeUpPlan.ScheduleLead).UtcDateTime).TotalSeconds, 0, 1);
         Assert.Equal("OFF", schedule.FlexibleTimeWindow!.Mode);
         Assert.Equal("DELETE", schedule.ActionAfterCompletion);
-        Assert.Equal(api.Settings[TaskSettingNames.ForwarderArn], schedule.Target!.Arn);
-        Assert.Equal(api.Settings[TaskSettingNames.SchedulerRoleArn], schedule.Target.RoleArn);
-        Assert.Equal(api.Settings[TaskSettingNames.DeadLetterQueueArn], schedule.Target.DeadLetterConfig!.Arn);
+        Assert.Equal(api.Settings[SettingNames.ForwarderArn], schedule.Target!.Arn);
+        Assert.Equal(api.Settings[SettingNames.SchedulerRoleArn], schedule.Target.RoleArn);
+        Assert.Equal(api.Settings[SettingNames.DeadLetterQueueArn], schedule.Target.DeadLetterConfig!.Arn);
         Assert.Equal(185, schedule.Target.RetryPolicy!.MaximumRetryAttempts);
         using var input = JsonDocument.Parse(schedule.Target.Input!);
         Assert.Equal(taskId, input.RootElement.GetProperty("task_id").GetString());
@@ -62,7 +63,7 @@ public sealed class TaskApiTests(MotoServer moto)
     [Fact]
     public async Task Schedule_AtMinutePrecision_PutsTheScheduleAtRunAtItself()
     {
-        await using var api = await TaskApi.CreateAsync(moto, s => s[DeliveryTimerSettings.PrecisionSetting] = "minute");
+        await using var api = await TaskApi.CreateAsync(moto, s => s[SettingNames.DeliveryPrecision] = "minute");
 
         var runAt = DateTimeOffset.UtcNow.Date.AddDays(2).AddHours(3).AddMinutes(4).AddSeconds(5.5);
         var body = TaskApi.Json(await api.SendAsync("POST", "/api/v1/tasks/schedule", "{\"run_at\": \"" + runAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) + "\", \"data\": {}}"));
@@ -114,7 +115,7 @@ public sealed class TaskApiTests(MotoServer moto)
     {
         await using var api = await TaskApi.CreateAsync(moto);
 
-        var response = await api.SendAsync("DELETE", $"/api/v1/tasks/{TaskSchedulingService.NewTaskId()}");
+        var response = await api.SendAsync("DELETE", $"/api/v1/tasks/{TaskIds.New()}");
 
         Assert.Equal(404, response.StatusCode);
     }
@@ -122,7 +123,7 @@ public sealed class TaskApiTests(MotoServer moto)
     [Fact]
     public async Task Cancel_OfAFailedTask_Is409WithItsStatus()
     {
-        await using var api = await TaskApi.CreateAsync(moto, s => s[TaskSettingNames.ScheduleGroup] = "no-such-group", createGroup: false);
+        await using var api = await TaskApi.CreateAsync(moto, s => s[SettingNames.ScheduleGroup] = "no-such-group", createGroup: false);
         var failed = TaskApi.Json(await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody));
 
         var response = await api.SendAsync("DELETE", $"/api/v1/tasks/{failed.GetProperty("task_id").GetString()}");
@@ -134,7 +135,7 @@ public sealed class TaskApiTests(MotoServer moto)
     [Fact]
     public async Task Schedule_WhenCreateScheduleFails_EndsTheTaskFailedAndAnswers502WithoutASchedule()
     {
-        await using var api = await TaskApi.CreateAsync(moto, s => s[TaskSettingNames.ScheduleGroup] = "no-such-group", createGroup: false);
+        await using var api = await TaskApi.CreateAsync(moto, s => s[SettingNames.ScheduleGroup] = "no-such-group", createGroup: false);
 
         var response = await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody);
 
@@ -151,7 +152,7 @@ public sealed class TaskApiTests(MotoServer moto)
     [Fact]
     public async Task Schedule_AfterAFailedSchedulingUnderAKey_TheSameKeySchedulesAnew()
     {
-        await using var api = await TaskApi.CreateAsync(moto, s => s[TaskSettingNames.ScheduleGroup] = "group-" + Guid.NewGuid().ToString("N")[..8], createGroup: false);
+        await using var api = await TaskApi.CreateAsync(moto, s => s[SettingNames.ScheduleGroup] = "group-" + Guid.NewGuid().ToString("N")[..8], createGroup: false);
         const string body = """{"delay_minutes": 30, "idempotency_key": "retry-me", "data": {}}""";
 
         var failed = await api.SendAsync("POST", "/api/v1/tasks/schedule", body);
@@ -281,8 +282,8 @@ public sealed class TaskApiTests(MotoServer moto)
         var responses = new[]
         {
             await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody, token),
-            await api.SendAsync("GET", $"/api/v1/tasks/{TaskSchedulingService.NewTaskId()}", token: token),
-            await api.SendAsync("DELETE", $"/api/v1/tasks/{TaskSchedulingService.NewTaskId()}", token: token),
+            await api.SendAsync("GET", $"/api/v1/tasks/{TaskIds.New()}", token: token),
+            await api.SendAsync("DELETE", $"/api/v1/tasks/{TaskIds.New()}", token: token),
             await api.SendAsync("GET", "/api/v1/tasks", token: token),
         };
 
@@ -334,7 +335,7 @@ public sealed class TaskApiTests(MotoServer moto)
     {
         await using var api = await TaskApi.CreateAsync(moto);
 
-        Assert.Equal(404, (await api.SendAsync("GET", $"/api/v1/tasks/{TaskSchedulingService.NewTaskId()}")).StatusCode);
+        Assert.Equal(404, (await api.SendAsync("GET", $"/api/v1/tasks/{TaskIds.New()}")).StatusCode);
         Assert.Equal(400, (await api.SendAsync("GET", "/api/v1/tasks/not-an-id")).StatusCode);
     }
 }

@@ -32,13 +32,13 @@ public sealed class TaskApi : IAsyncDisposable
     /// <summary>The project's Scheduler client, pointed at moto, for reading back what the functions did.</summary>
     public SchedulerClient Scheduler { get; }
 
-    public string Group => Settings[TaskSettingNames.ScheduleGroup]!;
+    public string Group => Settings[SettingNames.ScheduleGroup]!;
 
-    public string Table => Settings[TaskSettingNames.TableName]!;
+    public string Table => Settings[SettingNames.TableName]!;
 
-    public string DeliveryQueueUrl => Settings[DeliveryTimerSettings.QueueUrlSetting]!;
+    public string DeliveryQueueUrl => Settings[SettingNames.DeliveryQueueUrl]!;
 
-    public string DeadLetterQueueUrl => Settings[ForwarderSettings.DeadLetterQueueUrlSetting]!;
+    public string DeadLetterQueueUrl => Settings[SettingNames.DeadLetterQueueUrl]!;
 
     public static Dictionary<string, string?> BaseSettings(MotoServer moto, string table, string group) => new()
     {
@@ -46,14 +46,14 @@ public sealed class TaskApi : IAsyncDisposable
         ["AWS_ACCESS_KEY_ID"] = "testing",
         ["AWS_SECRET_ACCESS_KEY"] = "testing",
         ["AWS_ENDPOINT_URL"] = moto.Endpoint,
-        [TaskSettingNames.TableName] = table,
-        [TaskSettingNames.ScheduleGroup] = group,
-        [TaskSettingNames.SchedulerRoleArn] = "arn:aws:iam::123456789012:role/tasks-scheduler",
-        [TaskSettingNames.ForwarderArn] = "arn:aws:lambda:ap-northeast-2:123456789012:function:tasks-forwarder",
-        [TaskSettingNames.DeadLetterQueueArn] = "arn:aws:sqs:ap-northeast-2:123456789012:tasks-dlq",
-        [TaskSettingNames.CallbackBaseUrl] = "https://api.example.com",
-        [TaskSettingNames.ApiToken] = Token,
-        [TaskSettingNames.SigningSecret] = SigningSecret,
+        [SettingNames.TableName] = table,
+        [SettingNames.ScheduleGroup] = group,
+        [SettingNames.SchedulerRoleArn] = "arn:aws:iam::123456789012:role/tasks-scheduler",
+        [SettingNames.ForwarderArn] = "arn:aws:lambda:ap-northeast-2:123456789012:function:tasks-forwarder",
+        [SettingNames.DeadLetterQueueArn] = "arn:aws:sqs:ap-northeast-2:123456789012:tasks-dlq",
+        [SettingNames.CallbackBaseUrl] = "https://api.example.com",
+        [SettingNames.ApiToken] = Token,
+        [SettingNames.SigningSecret] = SigningSecret,
     };
 
     /// <summary>A fixed test key (whsec_ + base64 of 32 bytes), so tests can verify signatures independently.</summary>
@@ -68,21 +68,21 @@ public sealed class TaskApi : IAsyncDisposable
         var aws = new AwsSettings(configuration);
         using (var dynamoDb = moto.DynamoDb())
         {
-            await TaskTableSchema.EnsureCreatedAsync(dynamoDb, settings[TaskSettingNames.TableName]!, CancellationToken.None);
+            await TaskTableSchema.EnsureCreatedAsync(dynamoDb, settings[SettingNames.TableName]!, CancellationToken.None);
         }
 
         using (var sqs = moto.Sqs())
         {
             var dlq = await sqs.CreateQueueAsync("dlq-" + suffix);
             var delivery = await sqs.CreateQueueAsync("delivery-" + suffix);
-            settings.TryAdd(DeliveryTimerSettings.QueueUrlSetting, delivery.QueueUrl);
-            settings.TryAdd(ForwarderSettings.DeadLetterQueueUrlSetting, dlq.QueueUrl);
+            settings.TryAdd(SettingNames.DeliveryQueueUrl, delivery.QueueUrl);
+            settings.TryAdd(SettingNames.DeadLetterQueueUrl, dlq.QueueUrl);
         }
 
         var scheduler = SchedulerClient.Create(aws);
         if (createGroup)
         {
-            await scheduler.EnsureScheduleGroupAsync(settings[TaskSettingNames.ScheduleGroup]!, CancellationToken.None);
+            await scheduler.EnsureScheduleGroupAsync(settings[SettingNames.ScheduleGroup]!, CancellationToken.None);
         }
 
         return new TaskApi(settings, scheduler);

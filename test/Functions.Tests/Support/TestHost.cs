@@ -65,6 +65,7 @@ public static class HttpEvents
         node["requestContext"]!["routeKey"] = $"{method} {path}";
         if (body is not null)
         {
+            node["headers"]!["content-type"] = "application/json";
             node["body"] = body;
             node["isBase64Encoded"] = base64;
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Functions.Serialization;
 using Functions.Tasks;
+using Functions.Tasks.Requests;
 
 namespace Functions.Tests.Tasks;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Functions.Tasks;
+using Functions.Tasks.Requests;
 
 namespace Functions.Tests.Tasks;
 

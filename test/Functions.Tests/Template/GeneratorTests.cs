@@ -55,8 +55,8 @@ public sealed class GeneratorTests
         Assert.Contains("Name: \"GetThingFunction\"", source, StringComparison.Ordinal);
         Assert.Contains("MemorySize: 1024", source, StringComparison.Ordinal);
         Assert.Contains("new global::Functions.Hosting.Http.HttpRoute(\"GET\", \"/things/{id}\")", source, StringComparison.Ordinal);
-        Assert.Contains("new PolicyStatement([\"dynamodb:GetItem\", \"dynamodb:Query\"], [\"${TasksTable.Arn}\", \"${TasksTable.Arn}/index/*\"], null)", source, StringComparison.Ordinal);
-        Assert.Contains("new EnvironmentSetting(\"TASKS_TABLE_NAME\", \"${TasksTable}\")", source, StringComparison.Ordinal);
+        Assert.Contains("new global::Functions.Hosting.Annotations.AllowAttribute(new string[] { \"dynamodb:GetItem\", \"dynamodb:Query\" }, new string[] { \"${TasksTable.Arn}\", \"${TasksTable.Arn}/index/*\" })", source, StringComparison.Ordinal);
+        Assert.Contains("new global::Functions.Hosting.Annotations.FunctionEnvironmentAttribute(\"TASKS_TABLE_NAME\", \"${TasksTable}\")", source, StringComparison.Ordinal);
         Assert.Contains("Name: \"RawFunction\"", source, StringComparison.Ordinal);
         Assert.True(source.IndexOf("GetThingFunction", StringComparison.Ordinal) < source.IndexOf("RawFunction", StringComparison.Ordinal), "ordered by name");
     }
@@ -79,8 +79,8 @@ public sealed class GeneratorTests
             """);
 
         Assert.Empty(diagnostics);
-        Assert.Equal(2, source.Split("new PolicyStatement([\"ssm:GetParameter\"]").Length - 1);
-        Assert.Equal(2, source.Split("new EnvironmentSetting(\"SHARED\", \"yes\")").Length - 1);
+        Assert.Equal(2, source.Split("AllowAttribute(new string[] { \"ssm:GetParameter\" }").Length - 1);
+        Assert.Equal(2, source.Split("FunctionEnvironmentAttribute(\"SHARED\", \"yes\")").Length - 1);
         Assert.Single(source.Split("dynamodb:GetItem").Skip(1));
     }
 

@@ -11,18 +11,24 @@ public delegate ValueTask<HttpApiResponse> HttpApiHandler(HttpApiRequest request
 
 /// <summary>
 /// Turns an HTTP API handler into a <see cref="FunctionEntryPoint"/>: reads and checks the payload 2.0 event,
-/// checks it is for this function's route, calls the handler, and writes the response. A client's mistake
-/// (bad JSON, not payload 2.0, undecodable base64 body, other route or method) is a 4xx problem+json; an
-/// unexpected exception is logged with its object and answered with a generic 500. Nothing escapes.
+/// checks it is for this function's route, authenticates it when the function requires the API token, calls the
+/// handler, and writes the response. A client's mistake (bad JSON, not payload 2.0, undecodable base64 body,
+/// other route or method, no valid token) is a 4xx problem+json; an unexpected exception is logged with its
+/// object and answered with a generic 500. Nothing escapes.
 /// </summary>
 public static partial class HttpApiEntryPoint
 {
-    public static FunctionEntryPoint Create(HttpRoute route, IServiceProvider services, HttpApiHandler handler)
+    public static FunctionEntryPoint Create(FunctionDescriptor function, IServiceProvider services, HttpApiHandler handler)
     {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(services);
+        var route = function.Route ?? throw new ArgumentException($"{function.Name} has no HTTP route.", nameof(function));
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Functions.HttpApi");
+        // Resolved at init: a function that needs the token fails its init when the token cannot be read.
+        var authenticator = function.RequiresApiToken ? services.GetRequiredService<IRequestAuthenticator>() : null;
         return async (@event, context) =>
         {
-            var response = await HandleAsync(route, handler, logger, @event, context).ConfigureAwait(false);
+            var response = await HandleAsync(route, authenticator, handler, logger, @event, context).ConfigureAwait(false);
             var output = new MemoryStream();
             // In memory only, and never cancelled: a handler stopped by the deadline token still gets its 500 written.
             await JsonSerializer.SerializeAsync(output, response, FunctionsJsonContext.Default.HttpApiResponse, CancellationToken.None).ConfigureAwait(false);
@@ -31,7 +37,7 @@ public static partial class HttpApiEntryPoint
         };
     }
 
-    private static async ValueTask<HttpApiResponse> HandleAsync(HttpRoute route, HttpApiHandler handler, ILogger logger, Stream @event, InvocationContext context)
+    private static async ValueTask<HttpApiResponse> HandleAsync(HttpRoute route, IRequestAuthenticator? authenticator, HttpApiHandler handler, ILogger logger, Stream @event, InvocationContext context)
     {
         HttpApiRequest? request;
         try
@@ -93,6 +99,11 @@ public static partial class HttpApiEntryPoint
 
         try
         {
+            if (authenticator?.Authenticate(request) is { IsAuthenticated: false, Refusal: { } refusal })
+            {
+                return refusal;
+            }
+
             return await handler(request, context).ConfigureAwait(false);
         }
         catch (Exception ex)

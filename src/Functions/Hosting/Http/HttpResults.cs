@@ -60,6 +60,17 @@ public static class HttpResults
             Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] },
         });
 
+    /// <summary>A 415 for a body that is not JSON, naming the content-type header.</summary>
+    public static HttpApiResponse UnsupportedMediaType(string detail, string? requestId = null) =>
+        Problem(new ProblemDetails
+        {
+            Title = "Unsupported Media Type",
+            Status = 415,
+            Detail = detail,
+            RequestId = requestId,
+            Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["content-type"] = [detail] },
+        });
+
     public static HttpApiResponse NotFound(string detail, string? requestId = null) =>
         Problem(new ProblemDetails { Title = "Not Found", Status = 404, Detail = detail, RequestId = requestId });
 

@@ -13,6 +13,8 @@ public sealed partial class LambdaRuntimeLoop(LambdaRuntimeClient client, Functi
     /// <summary>Outgoing calls are cancelled this long before the deadline, so the function can still answer.</summary>
     public static readonly TimeSpan DeadlineMargin = TimeSpan.FromMilliseconds(500);
 
+    private int _invocations;
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -26,7 +28,8 @@ public sealed partial class LambdaRuntimeLoop(LambdaRuntimeClient client, Functi
     {
         // The trace header reaches AWS SDK calls and X-Ray through this variable, per the Runtime API docs.
         Environment.SetEnvironmentVariable("_X_AMZN_TRACE_ID", invocation.TraceId);
-        using var scope = InvocationScope.Begin(invocation.RequestId, invocation.TraceId);
+        // The loop serves one execution environment: its first invocation is the cold start.
+        using var scope = InvocationScope.Begin(invocation.RequestId, invocation.TraceId, coldStart: Interlocked.Increment(ref _invocations) == 1);
         Stream? result = null;
         try
         {

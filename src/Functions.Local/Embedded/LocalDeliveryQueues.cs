@@ -1,0 +1,67 @@
+using Functions.Tasks;
+using Functions.Tasks.WakeUps;
+
+namespace Functions.Local.Embedded;
+
+/// <summary>The delivery and dead-letter queues of embedded mode, with SQS's delay and visibility semantics.</summary>
+public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider time) : IQueuedWakeUps, IDeadLetterChannel
+{
+    public const string Delivery = "delivery";
+    public const string DeadLetter = "dead-letter";
+
+    public Task SendAsync(WakeUpMessage message, int delaySeconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return Enqueue(Delivery, message.ToJson(), time.GetUtcNow().AddSeconds(delaySeconds), cancellationToken);
+    }
+
+    /// <summary>Parks a record on the dead-letter queue (<see cref="IDeadLetterChannel"/>).</summary>
+    public Task SendAsync(string body, CancellationToken cancellationToken) =>
+        Enqueue(DeadLetter, body, time.GetUtcNow(), cancellationToken);
+
+    private Task<int> Enqueue(string queue, string body, DateTimeOffset visibleAt, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var insert = connection.Command(transaction, "INSERT INTO messages (queue, body, visible_at) VALUES ($q, $b, $v)", ("$q", queue), ("$b", body), ("$v", visibleAt.ToUnixTimeMilliseconds()));
+            return insert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>Receives up to <paramref name="max"/> visible messages, hiding them for <paramref name="visibility"/>.</summary>
+    public Task<List<DueMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            var now = time.GetUtcNow();
+            var due = new List<DueMessage>();
+            using (var query = connection.Command(transaction, "SELECT id, body, receives FROM messages WHERE queue = $q AND visible_at <= $now ORDER BY visible_at LIMIT $max", ("$q", Delivery), ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)))
+            using (var reader = query.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    due.Add(new DueMessage(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2) + 1));
+                }
+            }
+
+            foreach (var message in due)
+            {
+                using var hide = connection.Command(transaction, "UPDATE messages SET visible_at = $v, receives = receives + 1 WHERE id = $id", ("$v", (now + visibility).ToUnixTimeMilliseconds()), ("$id", message.Id));
+                hide.ExecuteNonQuery();
+            }
+
+            return due;
+        }, cancellationToken);
+
+    public Task DeleteAsync(long id, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var delete = connection.Command(transaction, "DELETE FROM messages WHERE id = $id", ("$id", id));
+            return delete.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>Moves a message that keeps failing to the dead-letter queue (SQS's redrive policy).</summary>
+    public Task RedriveAsync(long id, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var move = connection.Command(transaction, "UPDATE messages SET queue = $q WHERE id = $id", ("$q", DeadLetter), ("$id", id));
+            return move.ExecuteNonQuery();
+        }, cancellationToken);
+}

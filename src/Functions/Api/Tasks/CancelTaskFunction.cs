@@ -1,0 +1,27 @@
+using Functions.Hosting;
+using Functions.Hosting.Annotations;
+using Functions.Hosting.Http;
+using Functions.Tasks;
+using Functions.Tasks.Scheduling;
+
+namespace Functions.Api.Tasks;
+
+/// <summary><c>DELETE /api/v1/tasks/{task_id}</c>: cancel a task that has not started; its schedule is deleted.</summary>
+public sealed class CancelTaskFunction(TaskCancellationService cancellation)
+{
+    [LambdaFunction("CancelTaskFunction", MemorySize = 512, Timeout = 10, Description = "Cancels a task and deletes its schedule.")]
+    [HttpApi("DELETE", "/api/v1/tasks/{task_id}")]
+    [RequiresApiToken]
+    [UsesTaskTable(TableAccess.Update, "task#*")]
+    [UsesScheduler(SchedulerAccess.Delete)]
+    public async Task<HttpApiResponse> Cancel(HttpApiRequest request, InvocationContext context)
+    {
+        if (request.PathParameter("task_id") is not { } taskId || !TaskIds.IsValid(taskId))
+        {
+            return TaskResults.InvalidTaskId(context.RequestId);
+        }
+
+        var result = await cancellation.CancelAsync(taskId, context.CancellationToken).ConfigureAwait(false);
+        return TaskResults.Cancelled(result, taskId, context.RequestId);
+    }
+}

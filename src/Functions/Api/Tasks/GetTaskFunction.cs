@@ -1,0 +1,25 @@
+using Functions.Hosting;
+using Functions.Hosting.Annotations;
+using Functions.Hosting.Http;
+using Functions.Tasks;
+
+namespace Functions.Api.Tasks;
+
+/// <summary><c>GET /api/v1/tasks/{task_id}</c>: one task's status and last result.</summary>
+public sealed class GetTaskFunction(ITaskStore store)
+{
+    [LambdaFunction("GetTaskFunction", MemorySize = 512, Timeout = 10, Description = "Reads one task.")]
+    [HttpApi("GET", "/api/v1/tasks/{task_id}")]
+    [RequiresApiToken]
+    [UsesTaskTable(TableAccess.Read, "task#*")]
+    public async Task<HttpApiResponse> Get(HttpApiRequest request, InvocationContext context)
+    {
+        if (request.PathParameter("task_id") is not { } taskId || !TaskIds.IsValid(taskId))
+        {
+            return TaskResults.InvalidTaskId(context.RequestId);
+        }
+
+        var task = await store.GetAsync(taskId, context.CancellationToken).ConfigureAwait(false);
+        return TaskResults.Found(task, taskId, context.RequestId);
+    }
+}

@@ -1,0 +1,82 @@
+using Functions.Hosting.Http;
+using Functions.Serialization;
+using Functions.Tasks;
+using Functions.Tasks.Scheduling;
+
+namespace Functions.Api.Tasks;
+
+/// <summary>The task API's answers: each domain result as its HTTP status and body (problem+json for the refusals).</summary>
+public static class TaskResults
+{
+    public static HttpApiResponse Scheduled(ScheduleResult result, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result switch
+        {
+            ScheduleResult.Accepted(var task, var replayed, var minutes) => HttpResults.Json(
+                replayed ? 200 : 202,
+                new ScheduleTaskResponse(true, "Task scheduled successfully", task.TaskId, task.ScheduleArn, Timestamps.Format(task.RunAt), minutes, TaskStateMachine.Name(task.Status)),
+                FunctionsJsonContext.Default.ScheduleTaskResponse),
+            ScheduleResult.Invalid(var errors) => HttpResults.Problem(new ProblemDetails
+            {
+                Title = "Bad Request",
+                Status = 400,
+                Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+                RequestId = requestId,
+                Errors = errors,
+            }),
+            ScheduleResult.KeyReused(var existing) => HttpResults.Problem(new ProblemDetails
+            {
+                Title = "Conflict",
+                Status = 409,
+                Detail = "This idempotency_key was used for a different request.",
+                RequestId = requestId,
+                TaskId = existing,
+                Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["idempotency_key"] = ["was used for a different request"] },
+            }),
+            ScheduleResult.WakeUpFailed(var task, var errorType, var busy) => HttpResults.Problem(
+                new ProblemDetails
+                {
+                    Title = busy ? "Service Unavailable" : "Bad Gateway",
+                    Status = busy ? 503 : 502,
+                    Detail = $"The task's wake-up could not be armed ({errorType}); the task was not scheduled and is marked failed.",
+                    RequestId = requestId,
+                    TaskId = task?.TaskId,
+                    TaskStatus = task is null ? null : TaskStateMachine.Name(task.Status),
+                },
+                busy ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["retry-after"] = "1" } : null),
+            _ => throw new ArgumentOutOfRangeException(nameof(result), "Unknown schedule result."),
+        };
+    }
+
+    public static HttpApiResponse Found(TaskRecord? task, string taskId, string requestId) => task is null
+        ? NotFound(taskId, requestId)
+        : HttpResults.Json(200, TaskResponse.From(task), FunctionsJsonContext.Default.TaskResponse);
+
+    public static HttpApiResponse Listed(TaskPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return HttpResults.Json(200, new TaskListResponse([.. page.Tasks.Select(TaskResponse.From)], page.NextCursor), FunctionsJsonContext.Default.TaskListResponse);
+    }
+
+    public static HttpApiResponse Cancelled(CancelResult result, string taskId, string requestId) => result switch
+    {
+        CancelResult.Cancelled(var task) => HttpResults.Json(200, new CancelTaskResponse(true, task.TaskId, TaskStateMachine.Name(task.Status)), FunctionsJsonContext.Default.CancelTaskResponse),
+        CancelResult.TooLate(var task) => HttpResults.Problem(new ProblemDetails
+        {
+            Title = "Conflict",
+            Status = 409,
+            Detail = $"Task {task.TaskId} is {TaskStateMachine.Name(task.Status)} and can no longer be cancelled.",
+            RequestId = requestId,
+            TaskId = task.TaskId,
+            TaskStatus = TaskStateMachine.Name(task.Status),
+        }),
+        _ => NotFound(taskId, requestId),
+    };
+
+    public static HttpApiResponse InvalidTaskId(string requestId) =>
+        HttpResults.BadRequest("task_id", "task_id must be 32 lower-case hexadecimal digits.", requestId);
+
+    public static HttpApiResponse NotFound(string taskId, string requestId) =>
+        HttpResults.Problem(new ProblemDetails { Title = "Not Found", Status = 404, Detail = $"No task {taskId}.", RequestId = requestId, TaskId = taskId });
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using Functions.Serialization;
+using Functions.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Forwarder;
+
+/// <summary>
+/// Parks a failed task's record on the dead-letter queue for operators: which task, how many attempts, the last
+/// result, and where it went (the URL without its query, which may carry a credential). Best effort: the task is
+/// recorded failed either way, and a queue that cannot be reached is logged, not retried.
+/// </summary>
+public sealed partial class DeadLetters(IDeadLetterChannel queue, TimeProvider time, ILogger<DeadLetters> logger)
+{
+    public async Task ParkAsync(TaskRecord task, LastResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(result);
+        var record = new DeadLetterRecord
+        {
+            TaskId = task.TaskId,
+            Attempts = task.Attempts,
+            LastStatusCode = result.StatusCode,
+            LastError = result.Error,
+            Url = new Uri(task.Url).GetLeftPart(UriPartial.Path),
+            FailedAt = Timestamps.Format(time.GetUtcNow()),
+        };
+        try
+        {
+            await queue.SendAsync(JsonSerializer.Serialize(record, FunctionsJsonContext.Default.DeadLetterRecord), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogParkFailed(logger, ex, task.TaskId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not park failed task {TaskId} on the dead-letter queue")]
+    private static partial void LogParkFailed(ILogger logger, Exception exception, string taskId);
+}

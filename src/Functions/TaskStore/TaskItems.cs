@@ -1,0 +1,110 @@
+using System.Globalization;
+using Amazon.DynamoDBv2.Model;
+using Functions.Tasks;
+
+namespace Functions.TaskStore;
+
+/// <summary>
+/// The item shape of a task, owned here: snake_case attributes, times as <see cref="Timestamps"/> writes them (they
+/// sort as text), the status by name, the payload as raw JSON text, and the keys that place it in the indexes.
+/// </summary>
+public static class TaskItems
+{
+    public const string TaskPrefix = "task#";
+    public const string IdempotencyPrefix = "idem#";
+
+    /// <summary>The by-created index's partition value: every task item carries it.</summary>
+    public const string TaskEntity = "task";
+
+    public static Dictionary<string, AttributeValue> Key(string partitionKey) => new() { [TaskTableSchema.PartitionKey] = S(partitionKey) };
+
+    public static Dictionary<string, AttributeValue> ToItem(TaskRecord task, TimeSpan retention)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        var item = new Dictionary<string, AttributeValue>
+        {
+            [TaskTableSchema.PartitionKey] = S(TaskPrefix + task.TaskId),
+            [TaskTableSchema.Entity] = S(TaskEntity),
+            ["task_id"] = S(task.TaskId),
+            [TaskTableSchema.Status] = S(TaskStateMachine.Name(task.Status)),
+            ["run_at"] = S(Timestamps.Format(task.RunAt)),
+            ["url"] = S(task.Url),
+            ["method"] = S(task.Method),
+            ["data"] = S(task.Data),
+            ["max_attempts"] = N(task.MaxAttempts),
+            ["timeout_seconds"] = N(task.TimeoutSeconds),
+            ["attempts"] = N(task.Attempts),
+            [TaskTableSchema.CreatedAt] = S(Timestamps.Format(task.CreatedAt)),
+            ["updated_at"] = S(Timestamps.Format(task.UpdatedAt)),
+        };
+        if (task.Headers.Count > 0)
+        {
+            item["headers"] = new AttributeValue { M = task.Headers.ToDictionary(h => h.Key, h => S(h.Value)) };
+        }
+
+        SetIfPresent(item, "schedule_name", task.ScheduleName);
+        SetIfPresent(item, "schedule_arn", task.ScheduleArn);
+        SetIfPresent(item, "idempotency_key", task.IdempotencyKey);
+        SetIfPresent(item, "last_error", task.LastError);
+        if (task.LastStatusCode is { } code)
+        {
+            item["last_status_code"] = N(code);
+        }
+
+        if (TaskStateMachine.IsFinal(task.Status))
+        {
+            item[TaskTableSchema.ExpiresAt] = N((task.UpdatedAt + retention).ToUnixTimeSeconds());
+        }
+
+        return item;
+    }
+
+    /// <summary>A task from an item; index items lack the payload, so those fields read as empty there.</summary>
+    public static TaskRecord FromItem(Dictionary<string, AttributeValue> item, string? status = null)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        return new()
+        {
+            TaskId = item["task_id"].S,
+            Status = TaskStateMachine.TryParse(item.TryGetValue(TaskTableSchema.Status, out var s) ? s.S : status, out var state) ? state : TaskState.Pending,
+            RunAt = Time(item, "run_at") ?? default,
+            Url = Text(item, "url") ?? string.Empty,
+            Method = Text(item, "method") ?? string.Empty,
+            Headers = item.TryGetValue("headers", out var headers) && headers.M is { } map
+                ? map.ToDictionary(h => h.Key, h => h.Value.S, StringComparer.OrdinalIgnoreCase)
+                : new Dictionary<string, string>(),
+            Data = Text(item, "data") ?? "{}",
+            MaxAttempts = Number(item, "max_attempts") ?? 0,
+            TimeoutSeconds = Number(item, "timeout_seconds") ?? 0,
+            Attempts = Number(item, "attempts") ?? 0,
+            CreatedAt = Time(item, TaskTableSchema.CreatedAt) ?? default,
+            UpdatedAt = Time(item, "updated_at") ?? default,
+            ScheduleName = Text(item, "schedule_name"),
+            ScheduleArn = Text(item, "schedule_arn"),
+            IdempotencyKey = Text(item, "idempotency_key"),
+            LastStatusCode = Number(item, "last_status_code"),
+            LastError = Text(item, "last_error") is { Length: > 0 } error ? error : null,
+            LeaseUntil = Time(item, "lease_until"),
+        };
+    }
+
+    public static AttributeValue S(string value) => new() { S = value };
+
+    public static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    private static void SetIfPresent(Dictionary<string, AttributeValue> item, string name, string? value)
+    {
+        if (value is not null)
+        {
+            item[name] = S(value);
+        }
+    }
+
+    private static string? Text(Dictionary<string, AttributeValue> item, string name) => item.TryGetValue(name, out var v) ? v.S : null;
+
+    private static int? Number(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var v) && v.N is not null ? int.Parse(v.N, CultureInfo.InvariantCulture) : null;
+
+    private static DateTimeOffset? Time(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var v) && v.S is not null ? Timestamps.Parse(v.S) : null;
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Functions.Tasks.Requests;
+
+/// <summary>Checks a schedule request field by field; every problem is named by its field.</summary>
+public sealed partial class ScheduleRequestValidator(TargetPolicy targets)
+{
+    public const int MaxDataBytes = 200 * 1024;
+    public const int MaxHeaders = 20;
+    public const int MaxHeaderBytes = 4 * 1024;
+    public const int MaxIdempotencyKeyLength = 128;
+    public static readonly TimeSpan MaxDelay = TimeSpan.FromDays(365);
+
+    private static readonly string[] Methods = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+    // Hop-by-hop (RFC 9110 7.6.1), what the HTTP stack owns, and what the forwarder sets itself.
+    private static readonly HashSet<string> ForbiddenHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection", "te", "trailer",
+        "transfer-encoding", "upgrade", "host", "content-length", "content-type", "idempotency-key",
+    };
+
+    /// <param name="defaultUrl">The target when the request names none: the project's own callback route.</param>
+    public (ValidTaskRequest? Request, Dictionary<string, string[]> Errors) Validate(ScheduleTaskRequest request, DateTimeOffset now, string defaultUrl)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        void Fail(string field, string message) => errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
+
+        var timing = ValidateTiming(request, now, Fail);
+
+        var url = request.Url ?? defaultUrl;
+        if (request.Url is not null && targets.Check(request.Url, out _) is { } urlProblem)
+        {
+            Fail("url", urlProblem);
+        }
+
+        var method = (request.Method ?? "POST").ToUpperInvariant();
+        if (!Methods.Contains(method))
+        {
+            Fail("method", $"method must be one of {string.Join(", ", Methods)}.");
+        }
+
+        var headers = ValidateHeaders(request.Headers, Fail);
+
+        string data = "{}";
+        if (request.Data is { } element)
+        {
+            if (element.ValueKind != JsonValueKind.Object)
+            {
+                Fail("data", "data must be a JSON object.");
+            }
+            else
+            {
+                data = element.GetRawText();
+                if (Encoding.UTF8.GetByteCount(data) > MaxDataBytes)
+                {
+                    Fail("data", $"data is larger than {MaxDataBytes / 1024} KB serialized.");
+                }
+            }
+        }
+
+        if (request.IdempotencyKey is { } key && (key.Length == 0 || key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl)))
+        {
+            Fail("idempotency_key", $"idempotency_key must be 1-{MaxIdempotencyKeyLength} characters without control characters.");
+        }
+
+        var maxAttempts = request.MaxAttempts ?? 3;
+        if (maxAttempts is < 1 or > 10)
+        {
+            Fail("max_attempts", "max_attempts must be between 1 and 10.");
+        }
+
+        var timeout = request.TimeoutSeconds ?? 30;
+        if (timeout is < 1 or > 60)
+        {
+            Fail("timeout_seconds", "timeout_seconds must be between 1 and 60.");
+        }
+
+        return errors.Count > 0 || timing is null
+            ? (null, errors)
+            : (new ValidTaskRequest(timing, url, method, headers, data, request.IdempotencyKey, maxAttempts, timeout), errors);
+    }
+
+    private static TaskTiming? ValidateTiming(ScheduleTaskRequest request, DateTimeOffset now, Action<string, string> fail)
+    {
+        var given = new List<string>();
+        if (request.DelayMinutes is not null) given.Add("delay_minutes");
+        if (request.DelaySeconds is not null) given.Add("delay_seconds");
+        if (request.RunAt is not null) given.Add("run_at");
+        if (given.Count != 1)
+        {
+            var message = given.Count == 0
+                ? "Give exactly one of delay_minutes, delay_seconds or run_at."
+                : $"Give exactly one of delay_minutes, delay_seconds or run_at, not {string.Join(" and ", given)}.";
+            foreach (var field in given.Count == 0 ? ["delay_minutes", "delay_seconds", "run_at"] : given)
+            {
+                fail(field, message);
+            }
+
+            return null;
+        }
+
+        if (request.DelayMinutes is { } minutes)
+        {
+            if (minutes < 0 || minutes > MaxDelay.TotalMinutes)
+            {
+                fail("delay_minutes", "delay_minutes must be between 0 and 525600 (365 days).");
+                return null;
+            }
+
+            return new TaskTiming(TimingKind.DelayMinutes, TimeSpan.FromMinutes(minutes), null);
+        }
+
+        if (request.DelaySeconds is { } seconds)
+        {
+            if (seconds < 0 || seconds > MaxDelay.TotalSeconds)
+            {
+                fail("delay_seconds", "delay_seconds must be between 0 and 31536000 (365 days).");
+                return null;
+            }
+
+            return new TaskTiming(TimingKind.DelaySeconds, TimeSpan.FromSeconds(seconds), null);
+        }
+
+        var text = request.RunAt!;
+        if (!Rfc3339().IsMatch(text)
+            || !DateTimeOffset.TryParse(TrimFraction(text), CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+        {
+            fail("run_at", "run_at must be an RFC 3339 time with an offset, e.g. 2026-12-01T09:30:00Z or 2026-12-01T18:30:00+09:00.");
+            return null;
+        }
+
+        if (at < now)
+        {
+            fail("run_at", "run_at is in the past.");
+            return null;
+        }
+
+        if (at - now > MaxDelay)
+        {
+            fail("run_at", "run_at is more than 365 days away.");
+            return null;
+        }
+
+        return new TaskTiming(TimingKind.RunAt, null, at);
+    }
+
+    private static Dictionary<string, string> ValidateHeaders(Dictionary<string, string>? headers, Action<string, string> fail)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (headers is null)
+        {
+            return result;
+        }
+
+        if (headers.Count > MaxHeaders)
+        {
+            fail("headers", $"headers has more than {MaxHeaders} entries.");
+            return result;
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            var field = $"headers.{name}";
+            if (!HeaderName().IsMatch(name))
+            {
+                fail(field, "is not a valid HTTP header name.");
+            }
+            else if (ForbiddenHeaders.Contains(name) || name.StartsWith("webhook-", StringComparison.OrdinalIgnoreCase))
+            {
+                fail(field, "is set by the forwarder or the HTTP stack and cannot be given (hop-by-hop, Host, Content-Length, Content-Type, Idempotency-Key, webhook-*).");
+            }
+            else if (value is null || value.Any(c => c > '~' || (c < ' ' && c != '\t')))
+            {
+                fail(field, "value must be printable ASCII (no CR, LF, NUL or other control characters; encode anything else).");
+            }
+            else if (Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value) > MaxHeaderBytes)
+            {
+                fail(field, $"is larger than {MaxHeaderBytes / 1024} KB.");
+            }
+            else if (!result.TryAdd(name, value))
+            {
+                fail(field, "is given twice (header names are case-insensitive).");
+            }
+        }
+
+        return result;
+    }
+
+    // DateTimeOffset parses at most 7 fractional digits; RFC 3339 allows more.
+    private static string TrimFraction(string text) => FractionTail().Replace(text, m => m.Groups[1].Value + m.Groups[2].Value);
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex Rfc3339();
+
+    [GeneratedRegex(@"(\.\d{1,7})\d*([Zz]|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex FractionTail();
+
+    [GeneratedRegex(@"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}$", RegexOptions.CultureInvariant)]
+    private static partial Regex HeaderName();
+}

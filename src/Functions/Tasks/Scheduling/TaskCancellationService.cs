@@ -1,0 +1,46 @@
+using Functions.Tasks.WakeUps;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Tasks.Scheduling;
+
+/// <summary>Cancels tasks that have not started: the task ends cancelled, then its wake-up schedule is deleted.</summary>
+public sealed partial class TaskCancellationService(ITaskStore store, IWakeUpSchedules schedules, ILogger<TaskCancellationService> logger)
+{
+    public async Task<CancelResult> CancelAsync(string taskId, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginTaskScope(taskId);
+
+        // Owner of pending | scheduled | retrying -> cancelled. The forwarder's claim and this move are both
+        // conditional on the status, so exactly one of them wins.
+        var moved = await store.MoveAsync(taskId, TaskState.Cancelled, new TaskChanges(), cancellationToken).ConfigureAwait(false);
+        if (!moved.Moved)
+        {
+            return moved.Task switch
+            {
+                null => new CancelResult.NotFound(),
+                { Status: TaskState.Cancelled } task => new CancelResult.Cancelled(task),
+                var task => new CancelResult.TooLate(task),
+            };
+        }
+
+        var cancelled = moved.Task!;
+        try
+        {
+            await schedules.DeleteAsync(cancelled.ScheduleName ?? WakeUpNames.First(taskId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is WakeUpException or HttpRequestException)
+        {
+            // Harmless if it stays: when it fires, the forwarder finds the task cancelled and does nothing.
+            LogDeleteFailed(logger, ex, taskId);
+        }
+
+        LogCancelled(logger, taskId);
+        return new CancelResult.Cancelled(cancelled);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cancelled task {TaskId}")]
+    private static partial void LogCancelled(ILogger logger, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cancelled task {TaskId} but could not delete its schedule; it will fire and be ignored")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception exception, string taskId);
+}
