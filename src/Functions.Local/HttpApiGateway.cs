@@ -30,7 +30,18 @@ public sealed class HttpApiGateway(RouteTable routes, LocalFunctions functions, 
         }
 
         var requestId = Guid.NewGuid().ToString("N");
-        var @event = await ToEventAsync(http, match, requestId).ConfigureAwait(false);
+        HttpApiRequest @event;
+        try
+        {
+            @event = await ToEventAsync(http, match, requestId).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // A body over API Gateway's 10 MB (Kestrel's MaxRequestBodySize), or one cut short: answered as API Gateway does.
+            await WriteMessageAsync(http, ex.StatusCode).ConfigureAwait(false);
+            return;
+        }
+
         var host = functions.Get(match.Function.Name);
         using var input = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(@event, FunctionsJsonContext.Default.HttpApiRequest));
         var context = new InvocationContext(
@@ -111,6 +122,16 @@ public sealed class HttpApiGateway(RouteTable routes, LocalFunctions functions, 
         {
             return false;
         }
+    }
+
+    /// <summary>API Gateway's own answer to a request it refuses before any function: <c>{"message":"Request Entity Too Large"}</c>.</summary>
+    private static async Task WriteMessageAsync(HttpContext http, int status)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = HttpResults.JsonContentType;
+        // API Gateway's wording for 413 is the older reason phrase.
+        var reason = status == StatusCodes.Status413PayloadTooLarge ? "Request Entity Too Large" : Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+        await http.Response.WriteAsync($$"""{"message":"{{(reason.Length > 0 ? reason : "Error")}}"}""", http.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext http, HttpApiResponse response)

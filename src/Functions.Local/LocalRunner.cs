@@ -103,7 +103,11 @@ public static class LocalRunner
         builder.Logging.ClearProviders();
         var options = Options(args, builder.Configuration);
         builder.WebHost.UseUrls(options.Url);
-        builder.Services.Configure<KestrelServerOptions>(o => o.Limits.MaxRequestBodySize = HttpApiGateway.MaxBodyBytes);
+        builder.Services.Configure<KestrelServerOptions>(o =>
+        {
+            o.Limits.MaxRequestBodySize = HttpApiGateway.MaxBodyBytes;
+            o.ConfigureEndpointDefaults(listen => listen.UseJsonErrorBodies());
+        });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(95));
         var settings = new Dictionary<string, string?>(options.Settings);
         var logs = functionLogs ?? Console.OpenStandardOutput();

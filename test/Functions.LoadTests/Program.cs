@@ -20,7 +20,7 @@ using Microsoft.Extensions.Logging;
 
 // Load scripts for docs/benchmarks.md. Not tests: they measure, they do not assert.
 //   dotnet run -c Release --project test/Functions.LoadTests -- schedule [count=2000] [concurrency=8]
-//   dotnet run -c Release --project test/Functions.LoadTests -- deliver  [count=5000] [concurrency=16]
+//   dotnet run -c Release --project test/Functions.LoadTests -- deliver  [count=5000] [concurrency=16]   (TargetCall: build, sign, send, classify)
 //   dotnet run -c Release --project test/Functions.LoadTests -- forward  [count=1000] [concurrency=8]
 //   dotnet run -c Release --project test/Functions.LoadTests -- runner   [count=10000] [concurrency=32]   (build src/Functions.Local -c Release first)
 // schedule and forward need moto_server: MOTO_ENDPOINT=http://127.0.0.1:PORT, or moto_server on PATH.
@@ -49,17 +49,17 @@ internal static class Scenarios
         ["AWS_ACCESS_KEY_ID"] = "testing",
         ["AWS_SECRET_ACCESS_KEY"] = "testing",
         ["AWS_ENDPOINT_URL"] = endpoint,
-        [TaskSettingNames.TableName] = "load-" + suffix,
-        [TaskSettingNames.ScheduleGroup] = "load-" + suffix,
-        [TaskSettingNames.SchedulerRoleArn] = "arn:aws:iam::123456789012:role/scheduler",
-        [TaskSettingNames.ForwarderArn] = "arn:aws:lambda:ap-northeast-2:123456789012:function:forwarder",
-        [TaskSettingNames.DeadLetterQueueArn] = "arn:aws:sqs:ap-northeast-2:123456789012:dlq",
-        [TaskSettingNames.CallbackBaseUrl] = "https://api.example.com",
-        [TaskSettingNames.ApiToken] = "load-token",
-        [TaskSettingNames.SigningSecret] = WebhookKeyText,
-        [TargetPolicy.AllowedHostsSetting] = "127.0.0.1",
-        [DeliveryTimerSettings.QueueUrlSetting] = endpoint + "/123456789012/unused",
-        [ForwarderSettings.DeadLetterQueueUrlSetting] = endpoint + "/123456789012/unused-dlq",
+        [SettingNames.TableName] = "load-" + suffix,
+        [SettingNames.ScheduleGroup] = "load-" + suffix,
+        [SettingNames.SchedulerRoleArn] = "arn:aws:iam::123456789012:role/scheduler",
+        [SettingNames.ForwarderArn] = "arn:aws:lambda:ap-northeast-2:123456789012:function:forwarder",
+        [SettingNames.DeadLetterQueueArn] = "arn:aws:sqs:ap-northeast-2:123456789012:dlq",
+        [SettingNames.CallbackBaseUrl] = "https://api.example.com",
+        [SettingNames.ApiToken] = "load-token",
+        [SettingNames.SigningSecret] = WebhookKeyText,
+        [SettingNames.AllowedTargetHosts] = "127.0.0.1",
+        [SettingNames.DeliveryQueueUrl] = endpoint + "/123456789012/unused",
+        [SettingNames.DeadLetterQueueUrl] = endpoint + "/123456789012/unused-dlq",
     };
 
     private const string WebhookKeyText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -68,12 +68,12 @@ internal static class Scenarios
     {
         var aws = new AwsSettings(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         using var dynamoDb = new AmazonDynamoDBClient(aws.Credentials, aws.Configure(new AmazonDynamoDBConfig(), "DYNAMODB"));
-        await TaskTableSchema.EnsureCreatedAsync(dynamoDb, settings[TaskSettingNames.TableName]!, CancellationToken.None);
+        await TaskTableSchema.EnsureCreatedAsync(dynamoDb, settings[SettingNames.TableName]!, CancellationToken.None);
         using var scheduler = SchedulerClient.Create(aws);
-        await scheduler.EnsureScheduleGroupAsync(settings[TaskSettingNames.ScheduleGroup]!, CancellationToken.None);
+        await scheduler.EnsureScheduleGroupAsync(settings[SettingNames.ScheduleGroup]!, CancellationToken.None);
         using var sqs = new AmazonSQSClient(aws.Credentials, aws.Configure(new AmazonSQSConfig(), "SQS"));
-        settings[DeliveryTimerSettings.QueueUrlSetting] = (await sqs.CreateQueueAsync("delivery-" + settings[TaskSettingNames.TableName])).QueueUrl;
-        settings[ForwarderSettings.DeadLetterQueueUrlSetting] = (await sqs.CreateQueueAsync("dlq-" + settings[TaskSettingNames.TableName])).QueueUrl;
+        settings[SettingNames.DeliveryQueueUrl] = (await sqs.CreateQueueAsync("delivery-" + settings[SettingNames.TableName])).QueueUrl;
+        settings[SettingNames.DeadLetterQueueUrl] = (await sqs.CreateQueueAsync("dlq-" + settings[SettingNames.TableName])).QueueUrl;
     }
 
     private static FunctionHost Host(string function, Dictionary<string, string?> settings, AwsCallCounter? counter = null)
@@ -156,10 +156,10 @@ internal static class Scenarios
         await using var target = await Target.StartAsync();
         var settings = Settings("http://127.0.0.1:9", "deliver");
         using var host = Host("ForwarderFunction", settings);
-        var forwarding = host.Services.GetRequiredService<ForwardingService>();
+        var call = host.Services.GetRequiredService<TargetCall>();
         var task = new TaskRecord
         {
-            TaskId = TaskSchedulingService.NewTaskId(),
+            TaskId = TaskIds.New(),
             Status = TaskState.Running,
             RunAt = DateTimeOffset.UtcNow,
             Url = target.Url + "/hook",
@@ -186,7 +186,7 @@ internal static class Scenarios
         async Task<double> Forwarded()
         {
             var started = Stopwatch.GetTimestamp();
-            var outcome = await forwarding.DeliverAsync(task, InvocationContext.Create("load", TimeSpan.FromSeconds(60)));
+            var outcome = await call.SendAsync(task, TimeSpan.FromSeconds(30), CancellationToken.None);
             if (outcome.StatusCode != 200)
             {
                 throw new InvalidOperationException($"delivery answered {outcome.StatusCode} {outcome.Error}");
@@ -224,7 +224,7 @@ internal static class Scenarios
         for (var i = 0; i < count; i++)
         {
             var now = DateTimeOffset.UtcNow;
-            var id = TaskSchedulingService.NewTaskId();
+            var id = TaskIds.New();
             await store.CreateAsync(
                 new TaskRecord
                 {
@@ -247,7 +247,7 @@ internal static class Scenarios
             }
 
             var started = Stopwatch.GetTimestamp();
-            await forwarding.ProcessAsync(id, InvocationContext.Create("load", TimeSpan.FromSeconds(60)));
+            await forwarding.ProcessAsync(new Functions.Tasks.WakeUps.WakeUpMessage { TaskId = id }, InvocationContext.Create("load", TimeSpan.FromSeconds(60)));
             return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         });
         Report("forward (get, claim, deliver, record)", latencies);

@@ -26,6 +26,21 @@ public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider tim
             return insert.ExecuteNonQuery();
         }, cancellationToken);
 
+    /// <summary>The bodies of every message on <paramref name="queue"/>, visible or not, oldest first (an operator's look).</summary>
+    public Task<List<string>> PeekAsync(string queue, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var query = connection.Command(transaction, "SELECT body FROM messages WHERE queue = $q ORDER BY id", ("$q", queue));
+            using var reader = query.ExecuteReader();
+            var bodies = new List<string>();
+            while (reader.Read())
+            {
+                bodies.Add(reader.GetString(0));
+            }
+
+            return bodies;
+        }, cancellationToken);
+
     /// <summary>Receives up to <paramref name="max"/> visible messages, hiding them for <paramref name="visibility"/>.</summary>
     public Task<List<DueMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken) =>
         database.RunAsync((connection, transaction) =>

@@ -120,7 +120,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             var tasks = new List<TaskRecord>();
             while (reader.Read())
             {
-                tasks.Add(JsonSerializer.Deserialize<TaskRecord>(reader.GetString(0), Json)!);
+                tasks.Add(WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize<TaskRecord>(reader.GetString(0), Json)!));
             }
 
             string? next = null;
@@ -155,7 +155,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
     private static TaskRecord? Read(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string taskId)
     {
         using var query = connection.Command(transaction, "SELECT json FROM tasks WHERE task_id = $id", ("$id", taskId));
-        return query.ExecuteScalar() is string json ? JsonSerializer.Deserialize<TaskRecord>(json, Json) : null;
+        return query.ExecuteScalar() is string json ? WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize<TaskRecord>(json, Json)!) : null;
     }
 
     private static void Write(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, TaskRecord task)
@@ -163,4 +163,8 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
         using var update = connection.Command(transaction, "UPDATE tasks SET status = $s, json = $j WHERE task_id = $id", ("$s", TaskStateMachine.Name(task.Status)), ("$j", JsonSerializer.Serialize(task, Json)), ("$id", task.TaskId));
         update.ExecuteNonQuery();
     }
+
+    // HTTP header names are case-insensitive, as the DynamoDB store reads them back.
+    private static TaskRecord WithHeaderNamesCaseInsensitive(TaskRecord task) =>
+        task with { Headers = new Dictionary<string, string>(task.Headers, StringComparer.OrdinalIgnoreCase) };
 }

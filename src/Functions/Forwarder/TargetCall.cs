@@ -21,8 +21,8 @@ public sealed partial class TargetCall(HttpClient targets, WebhookSigner signer,
         ArgumentNullException.ThrowIfNull(task);
         using var request = Build(task);
         var started = time.GetTimestamp();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        using var attemptTimeout = new CancellationTokenSource(timeout, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
         try
         {
             using var response = await targets.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
@@ -36,8 +36,10 @@ public sealed partial class TargetCall(HttpClient targets, WebhookSigner signer,
                 _ => new CallResult(CallOutcome.Refused, code, $"HTTP {code} (not retried)", elapsed),
             };
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested || deadline.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // The attempt's timeout, or the invocation's deadline: either way the target did not answer in time,
+            // and the outcome is still recorded (with the time kept for it).
             var elapsed = time.GetElapsedTime(started);
             LogAttemptError(logger, task.TaskId, task.Attempts, "timeout", elapsed.TotalMilliseconds);
             return new CallResult(CallOutcome.Retryable, null, $"Timed out after {timeout.TotalSeconds:0.#} s", elapsed);

@@ -100,6 +100,13 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
     public async Task<MoveOutcome> MoveAsync(string taskId, TaskState target, TaskChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        var sources = TaskStateMachine.LegalSources(target);
+        if (sources.Count == 0)
+        {
+            // No state leads there (pending is only ever created): refused, as the condition would refuse it.
+            return new MoveOutcome(false, await GetAsync(taskId, cancellationToken).ConfigureAwait(false));
+        }
+
         var now = time.GetUtcNow();
         var update = new UpdateBuilder();
         update.Set("#status", ":to", S(TaskStateMachine.Name(target)));
@@ -118,7 +125,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         }
 
         if (TaskStateMachine.IsFinal(target)) update.Set(TaskTableSchema.ExpiresAt, ":expires", N((now + settings.Retention).ToUnixTimeSeconds()));
-        var condition = $"attribute_exists(pk) AND {update.StatusIn(TaskStateMachine.LegalSources(target))}";
+        var condition = $"attribute_exists(pk) AND {update.StatusIn(sources)}";
         if (changes.ExpectedAttempts is { } expected)
         {
             update.Values[":expected"] = N(expected);

@@ -1,3 +1,4 @@
+using Functions.Testing;
 using System.Text;
 using System.Text.Json;
 using Functions.Hosting;
@@ -38,7 +39,7 @@ public sealed class RuntimeLoopTests
         Assert.Equal("arn:aws:lambda:ap-northeast-2:123456789012:function:test", seen!.InvokedFunctionArn);
         Assert.StartsWith("Root=1-5759e988", seen.TraceId, StringComparison.Ordinal);
         Assert.InRange(seen.Deadline - DateTimeOffset.UtcNow, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(31));
-        var line = Assert.Single(TestHost.ParseLogLines(Encoding.UTF8.GetString(logs.ToArray())));
+        var line = Assert.Single(LogLines.Parse(logs));
         Assert.Equal(seen.RequestId, line.GetProperty("requestId").GetString());
         Assert.Equal("System.TimeoutException", line.GetProperty("errorType").GetString());
         // Stopping ends the loop: cleanly between invocations, or by cancelling the pending /next.
@@ -104,7 +105,7 @@ public sealed class RuntimeLoopTests
         Assert.Equal(202, served.Status);
         Assert.False(served.IsError);
         Assert.Equal(0, runtime.LatePosts);
-        var line = Assert.Single(TestHost.ParseLogLines(Encoding.UTF8.GetString(logs.ToArray())));
+        var line = Assert.Single(LogLines.Parse(logs));
         Assert.Equal(413, line.GetProperty("statusCode").GetInt32());
         Assert.Same(running, await Task.WhenAny(running, Task.Delay(TimeSpan.FromSeconds(10))));
     }

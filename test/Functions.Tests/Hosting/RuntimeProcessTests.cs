@@ -1,3 +1,4 @@
+using Functions.Testing;
 using System.Text.Json;
 using Functions.Hosting;
 using Functions.Tests.Support;
@@ -51,12 +52,7 @@ public sealed class RuntimeProcessTests
         Assert.Equal(JsonValueKind.Array, error.RootElement.GetProperty("stackTrace").ValueKind);
         Assert.False(served.IsError, served.Body);
         // The log line was written before the error was posted; the pipe reader may still be catching up.
-        for (var waited = 0; waited < 50 && !process.Stdout.Contains("\"level\":\"ERROR\"", StringComparison.Ordinal); waited++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.Contains("\"level\":\"ERROR\"", process.Stdout, StringComparison.Ordinal);
+        await Poll.UntilAsync(() => process.Stdout.Contains("\"level\":\"ERROR\"", StringComparison.Ordinal), TimeSpan.FromSeconds(5), "the error's log line");
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Functions.Testing;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Functions.Hosting;
@@ -26,7 +27,7 @@ public sealed class ApiTokenTests(MotoServer moto)
         });
 
         Assert.Equal(200, (await api.SendAsync("GET", "/api/v1/tasks", token: "from-ssm-token")).StatusCode);
-        Assert.Equal(401, (await api.SendAsync("GET", "/api/v1/tasks", token: TaskApi.Token)).StatusCode);
+        Assert.Equal(401, (await api.SendAsync("GET", "/api/v1/tasks", token: TestSettings.Token)).StatusCode);
     }
 
     [Fact]

@@ -1,6 +1,5 @@
+using Functions.Testing;
 using Functions.Hosting;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;
@@ -17,17 +16,16 @@ public sealed class CallbackTests(MotoServer moto)
     private const string TaskBody = """{"task_id": 123, "user_id": 456, "data": {"action": "test"}}""";
 
     /// <summary>A delivery signed from the spec with System.Security.Cryptography, not with the project's signer.</summary>
-    private static async Task<HttpApiResponse> DeliverAsync(TaskApi api, string path, string body, string? id = null, long? timestamp = null, string? secret = null, string? signature = null, string? sentBody = null)
+    private static async Task<HttpApiResponse> DeliverAsync(TaskApi api, string path, string body, string? id = null, long? timestamp = null, string? secret = null, string? signature = null, string? sentBody = null, string contentType = "application/json")
     {
         id ??= "msg_" + Guid.NewGuid().ToString("N");
         var ts = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var key = Convert.FromBase64String((secret ?? TaskApi.SigningSecret)["whsec_".Length..]);
-        signature ??= "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{id}.{ts}.{body}")));
+        signature ??= Signatures.Expected(secret ?? TestSettings.SigningSecret, id, ts, body);
         var @event = JsonNode.Parse(HttpEvents.Create("POST", path, sentBody ?? body))!.AsObject();
         var function = Functions.Hosting.Http.RouteTable.FromCatalog().Match("POST", path).Function!;
         @event["routeKey"] = function.Route!.RouteKey;
         var headers = @event["headers"]!.AsObject();
-        headers["content-type"] = "application/json";
+        headers["content-type"] = contentType;
         headers["webhook-id"] = id;
         headers["webhook-timestamp"] = ts;
         headers["webhook-signature"] = signature;
@@ -104,9 +102,9 @@ public sealed class CallbackTests(MotoServer moto)
     public async Task DuringKeyRotation_ADeliverySignedWithTheOldKeyStillVerifies()
     {
         var newKey = WebhookKey.Generate();
-        await using var api = await TaskApi.CreateAsync(moto, s => s[Functions.Hosting.SettingNames.SigningSecret] = newKey + " " + TaskApi.SigningSecret);
+        await using var api = await TaskApi.CreateAsync(moto, s => s[Functions.Hosting.SettingNames.SigningSecret] = newKey + " " + TestSettings.SigningSecret);
 
-        var old = await DeliverAsync(api, "/api/v1/tasks/callback", TaskBody, secret: TaskApi.SigningSecret);
+        var old = await DeliverAsync(api, "/api/v1/tasks/callback", TaskBody, secret: TestSettings.SigningSecret);
         var current = await DeliverAsync(api, "/api/v1/tasks/callback", TaskBody, secret: newKey);
 
         Assert.Equal(200, old.StatusCode);
@@ -119,6 +117,8 @@ public sealed class CallbackTests(MotoServer moto)
     [InlineData("/api/v1/tasks/callback", """{"task_id": 1, "user_id": 456, "data": [1]}""", "data")]
     [InlineData("/api/v1/tasks/callback", """[1, 2]""", "body")]
     [InlineData("/api/v1/tasks/callback", """{not json""", "body")]
+    [InlineData("/api/v1/tasks/callback", """{"task_id": 1, "user_id": 456, "task_id": 2}""", "task_id")]
+    [InlineData("/api/v1/tasks/callback", """{"task_id": 1, "user_id": 456, "data": {"a": 1, "a": 2}}""", "data.a")]
     [InlineData("/api/v1/payments/expiration-reminder", """{"payment_id": 1, "user_id": 2}""", "amount")]
     [InlineData("/api/v1/emails/send-welcome", """{"user_id": 1, "email": "not-an-email", "template": "welcome"}""", "email")]
     [InlineData("/api/v1/cleanup/temp-files", """{"file_id": "", "bucket": "b"}""", "file_id")]
@@ -131,5 +131,18 @@ public sealed class CallbackTests(MotoServer moto)
         Assert.Equal(400, response.StatusCode);
         using var problem = JsonDocument.Parse(response.Body!);
         Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), response.Body);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    public async Task ASignedBodyNotSentAsJson_Is415_WithNoEffect(string contentType)
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+
+        var response = await DeliverAsync(api, "/api/v1/tasks/callback", TaskBody, contentType: contentType);
+
+        Assert.Equal(415, response.StatusCode);
+        Assert.Equal(0, await EffectsAsync(moto, api, "task"));
     }
 }

@@ -1,3 +1,4 @@
+using Functions.Testing;
 using Functions.Hosting;
 using System.Text.Json;
 using Functions.Forwarder;
@@ -49,7 +50,7 @@ public sealed class TaskApiTests(MotoServer moto)
         Assert.Equal(taskId, input.RootElement.GetProperty("task_id").GetString());
         Assert.Equal("<aws.scheduler.attempt-number>", input.RootElement.GetProperty("scheduler_attempt").GetString());
         Assert.DoesNotContain("send_notification", schedule.Target.Input, StringComparison.Ordinal);
-        Assert.DoesNotContain(TaskApi.Token, schedule.Target.Input, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestSettings.Token, schedule.Target.Input, StringComparison.Ordinal);
 
         var task = TaskApi.Json(await api.SendAsync("GET", $"/api/v1/tasks/{taskId}"));
         Assert.Equal("scheduled", task.GetProperty("status").GetString());
@@ -204,12 +205,13 @@ public sealed class TaskApiTests(MotoServer moto)
     [Fact]
     public async Task List_PagesNewestFirstAcrossTheCursor_ByStatusOrAll()
     {
-        await using var api = await TaskApi.CreateAsync(moto);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var api = await TaskApi.CreateAsync(moto, time: clock);
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
             ids.Add(TaskApi.Json(await api.SendAsync("POST", "/api/v1/tasks/schedule", "{\"delay_minutes\": " + (10 + i) + ", \"data\": {\"i\": " + i + "}}")).GetProperty("task_id").GetString()!);
-            await Task.Delay(5);
+            clock.Advance(TimeSpan.FromMilliseconds(5));
         }
 
         await api.SendAsync("DELETE", $"/api/v1/tasks/{ids[1]}");
@@ -316,6 +318,13 @@ public sealed class TaskApiTests(MotoServer moto)
     [InlineData("""{"delay_minutes": 1, "data": {}, "max_attempts": 11}""", "max_attempts")]
     [InlineData("""{"delay_minutes": 1, "data": {}, "timeout_seconds": 0}""", "timeout_seconds")]
     [InlineData("""{"delay_minutes": 1, "data": {}, "surprise": true}""", "surprise")]
+    [InlineData("""{"delay_minutes": 1, "url": "https://a.example/", "url": "https://127.0.0.1/", "data": {}}""", "url")]
+    [InlineData("""{"delay_minutes": 1, "data": {"amount": 1, "amount": 1000}}""", "data.amount")]
+    [InlineData("""{"delay_minutes": 1, "url": "https://example.com/a\r\nX-Injected: 1", "data": {}}""", "url")]
+    [InlineData("""{"delay_minutes": 1, "url": "https://example.com/\t", "data": {}}""", "url")]
+    [InlineData("""{"delay_minutes": 1, "url": "https://example.com/\u0000", "data": {}}""", "url")]
+    [InlineData("""{"delay_minutes": 1, "url": "https://１２７.０.０.１/", "data": {}}""", "url")]
+    [InlineData("""{"delay_minutes": 1, "data": {"k": "\ud800"}}""", "data.k")]
     public async Task Schedule_WithBadInput_Is400NamingTheField_AndWritesNothing(string body, string field)
     {
         await using var api = await TaskApi.CreateAsync(moto);
@@ -337,5 +346,50 @@ public sealed class TaskApiTests(MotoServer moto)
 
         Assert.Equal(404, (await api.SendAsync("GET", $"/api/v1/tasks/{TaskIds.New()}")).StatusCode);
         Assert.Equal(400, (await api.SendAsync("GET", "/api/v1/tasks/not-an-id")).StatusCode);
+    }
+
+    public static TheoryData<string, byte[], string> InvalidUtf8 => new()
+    {
+        { "a value in data", Utf8WithBytes("""{"delay_minutes": 1, "data": {"k": "AB"}}""", 0xC0, 0xAF), "data.k" },
+        { "a key in data", Utf8WithBytes("""{"delay_minutes": 1, "data": {"AB": 1}}""", 0xC0, 0xAF), "data" },
+        { "the url", Utf8WithBytes("""{"delay_minutes": 1, "url": "https://AB.example/", "data": {}}""", 0xFF, 0xFE), "url" },
+    };
+
+    private static byte[] Utf8WithBytes(string json, params byte[] instead)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var at = json.IndexOf("AB", StringComparison.Ordinal);
+        return [.. bytes[..at], .. instead, .. bytes[(at + 2)..]];
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidUtf8))]
+    public async Task Schedule_WithInvalidUtf8_Is400NamingTheField_AndWritesNothing(string where, byte[] body, string field)
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+
+        var response = await api.SendBytesAsync("POST", "/api/v1/tasks/schedule", body);
+
+        Assert.True(response.StatusCode == 400, $"{where}: {response.StatusCode} {response.Body}");
+        Assert.True(TaskApi.Json(response).GetProperty("errors").TryGetProperty(field, out _), response.Body);
+        Assert.Empty(await api.SchedulesAsync());
+        Assert.Empty(TaskApi.Json(await api.SendAsync("GET", "/api/v1/tasks")).GetProperty("tasks").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task Schedule_WithABodyNotSentAsJson_Is415_AndWritesNothing(string? contentType)
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+
+        var response = await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody, contentType: contentType);
+
+        Assert.Equal(415, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Headers!["content-type"]);
+        Assert.True(TaskApi.Json(response).GetProperty("errors").TryGetProperty("content-type", out _));
+        Assert.Empty(await api.SchedulesAsync());
+        Assert.Empty(TaskApi.Json(await api.SendAsync("GET", "/api/v1/tasks")).GetProperty("tasks").EnumerateArray());
     }
 }

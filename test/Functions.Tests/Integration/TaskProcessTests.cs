@@ -1,3 +1,4 @@
+using Functions.Testing;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Functions.Tests.Support;
@@ -26,7 +27,7 @@ public sealed class TaskProcessTests(MotoServer moto)
             var match = Functions.Hosting.Http.RouteTable.FromCatalog().Match(method, path);
             var @event = JsonNode.Parse(HttpEvents.Create(method, path, body))!.AsObject();
             @event["routeKey"] = match.Function!.Route!.RouteKey;
-            @event["headers"]!["authorization"] = "Bearer " + TaskApi.Token;
+            @event["headers"]!["authorization"] = "Bearer " + TestSettings.Token;
             return @event.ToJsonString();
         }
 

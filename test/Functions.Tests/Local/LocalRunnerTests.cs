@@ -47,6 +47,56 @@ public sealed class LocalRunnerTests : IAsyncLifetime, IDisposable
         Assert.Equal("GET", string.Join(",", response.Content.Headers.Allow));
     }
 
+    private async Task<string> RawAsync(string request)
+    {
+        var uri = new Uri(_app!.Urls.First());
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(uri.Host, uri.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        return await reader.ReadToEndAsync();
+    }
+
+    [Theory]
+    [InlineData("GET /api/v1/%00 HTTP/1.1\r\nHost: x\r\n\r\n")]
+    [InlineData("GET /api/v1/tasks/%00%01 HTTP/1.1\r\nHost: x\r\n\r\n")]
+    [InlineData("GET api HTTP/1.1\r\nHost: x\r\n\r\n")]
+    public async Task ARequestKestrelRefusesItself_IsAnsweredWithAJsonBody_AsApiGatewayDoes(string request)
+    {
+        var response = await RawAsync(request);
+
+        Assert.Matches(@"^HTTP/1\.1 4\d\d ", response);
+        Assert.Contains("\r\nContent-Type: application/json\r\n", response, StringComparison.Ordinal);
+        var body = response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        using var json = JsonDocument.Parse(body);
+        Assert.False(string.IsNullOrEmpty(json.RootElement.GetProperty("message").GetString()));
+    }
+
+    [Fact]
+    public async Task ABodyOverTenMegabytes_Is413_RequestEntityTooLarge_AsApiGatewayAnswersIt()
+    {
+        var response = await RawAsync($"POST /api/v1/tasks/schedule HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {HttpApiGateway.MaxBodyBytes + 1}\r\n\r\n{{\"data\": ");
+
+        Assert.StartsWith("HTTP/1.1 413 ", response, StringComparison.Ordinal);
+        Assert.Contains("\r\nContent-Type: application/json\r\n", response, StringComparison.Ordinal);
+        Assert.Contains("""{"message":"Request Entity Too Large"}""", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KestrelsOwnErrorAnswer_IsGivenABody_AndAnyOtherResponseIsLeftAlone()
+    {
+        var kestrel = "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\nServer: Kestrel\r\n\r\n"u8;
+        var application = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nTransfer-Encoding: chunked\r\n\r\n"u8;
+
+        var rewritten = System.Text.Encoding.ASCII.GetString(KestrelErrorBodies.WithJsonBody(kestrel)!);
+
+        const string body = """{"message":"Request Header Fields Too Large"}""";
+        Assert.Equal($"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: {body.Length}\r\nContent-Type: application/json\r\nConnection: close\r\nServer: Kestrel\r\n\r\n{body}", rewritten);
+        Assert.Null(KestrelErrorBodies.WithJsonBody(application));
+        Assert.Null(KestrelErrorBodies.WithJsonBody("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8));
+    }
+
     [Fact]
     public void TheRouteTable_IsTheCatalogs()
     {

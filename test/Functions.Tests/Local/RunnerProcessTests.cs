@@ -1,5 +1,5 @@
+using Functions.Testing;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Functions.Tests.Support;
@@ -29,8 +29,8 @@ public sealed class RunnerProcessTests(MotoServer moto)
         {
             Runner = await RunnerProcess.StartAsync(_port, _data, mode == "aws" ? moto.Endpoint : null, new Dictionary<string, string>
             {
-                ["TASKS_API_TOKEN"] = TaskApi.Token,
-                ["WEBHOOK_SIGNING_SECRET"] = TaskApi.SigningSecret,
+                ["TASKS_API_TOKEN"] = TestSettings.Token,
+                ["WEBHOOK_SIGNING_SECRET"] = TestSettings.SigningSecret,
                 ["ALLOWED_TARGET_HOSTS"] = "127.0.0.1",
                 ["RETRY_BASE_SECONDS"] = "1",
                 ["RETRY_CAP_SECONDS"] = "1",
@@ -41,7 +41,7 @@ public sealed class RunnerProcessTests(MotoServer moto)
             {
                 // Restarts keep the port, so one client serves every run.
                 Http.BaseAddress = new Uri(Runner.Url);
-                Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TaskApi.Token);
+                Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestSettings.Token);
             }
         }
 
@@ -81,12 +81,8 @@ public sealed class RunnerProcessTests(MotoServer moto)
         }
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        for (var deadline = DateTime.UtcNow + timeout; DateTime.UtcNow < deadline && !condition(); await Task.Delay(50))
-        {
-        }
-    }
+    private static async Task<string?> StatusAsync(Session session, string id) =>
+        (await session.TaskAsync(id)).GetProperty("status").GetString();
 
     [Theory]
     [MemberData(nameof(Modes))]
@@ -97,15 +93,12 @@ public sealed class RunnerProcessTests(MotoServer moto)
         await session.StartAsync();
 
         var (id, runAt) = await session.ScheduleAsync(target.BaseUrl + "/due", 2);
-        await WaitUntilAsync(() => !target.Hits.IsEmpty, TimeSpan.FromSeconds(15));
+        await Poll.UntilAsync(() => !target.Hits.IsEmpty, TimeSpan.FromSeconds(15), "the delivery");
+        await Poll.UntilAsync(async () => await StatusAsync(session, id) == "succeeded", TimeSpan.FromSeconds(10), "the task recorded succeeded");
 
         var hit = Assert.Single(target.Hits);
         Assert.InRange(hit.At - runAt, TimeSpan.FromMilliseconds(-20), TimeSpan.FromSeconds(1));
-        var key = Convert.FromBase64String(TaskApi.SigningSecret["whsec_".Length..]);
-        var expected = "v1," + Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{hit.Headers["webhook-id"]}.{hit.Headers["webhook-timestamp"]}.").Concat(hit.Body).ToArray()));
-        Assert.Equal(expected, hit.Headers["webhook-signature"]);
-        await WaitUntilAsync(() => false, TimeSpan.FromMilliseconds(300));
-        Assert.Equal("succeeded", (await session.TaskAsync(id)).GetProperty("status").GetString());
+        Assert.Equal(Signatures.Expected(TestSettings.SigningSecret, hit.Headers["webhook-id"], hit.Headers["webhook-timestamp"], hit.Body), hit.Headers["webhook-signature"]);
     }
 
     [Theory]
@@ -118,10 +111,12 @@ public sealed class RunnerProcessTests(MotoServer moto)
 
         var (id, _) = await session.ScheduleAsync(target.BaseUrl + "/cancelled", 2);
         using var cancel = await session.Http.DeleteAsync($"/api/v1/tasks/{id}");
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // A sentinel due no earlier than the cancelled task: once it has arrived, the cancelled one's time has passed too.
+        var (sentinel, _) = await session.ScheduleAsync(target.BaseUrl + "/sentinel", 2);
+        await Poll.UntilAsync(async () => await StatusAsync(session, sentinel) == "succeeded", TimeSpan.FromSeconds(15), "the sentinel delivered");
 
         Assert.Equal(System.Net.HttpStatusCode.OK, cancel.StatusCode);
-        Assert.Empty(target.Hits);
+        Assert.Equal("/sentinel", Assert.Single(target.Hits).Path);
         Assert.Equal("cancelled", (await session.TaskAsync(id)).GetProperty("status").GetString());
     }
 
@@ -136,13 +131,11 @@ public sealed class RunnerProcessTests(MotoServer moto)
         await session.StartAsync();
 
         var (id, _) = await session.ScheduleAsync(target.BaseUrl + "/flaky", 1);
-        await WaitUntilAsync(() => target.Hits.Count >= 3, TimeSpan.FromSeconds(20));
-        await Task.Delay(500);
+        await Poll.UntilAsync(async () => await StatusAsync(session, id) == "succeeded", TimeSpan.FromSeconds(20), "the third attempt succeeded");
 
+        // Succeeded is final: no wake-up can claim another attempt, so the count is complete.
         Assert.Equal(3, target.Hits.Count);
-        var task = await session.TaskAsync(id);
-        Assert.Equal("succeeded", task.GetProperty("status").GetString());
-        Assert.Equal(3, task.GetProperty("attempts").GetInt32());
+        Assert.Equal(3, (await session.TaskAsync(id)).GetProperty("attempts").GetInt32());
     }
 
     [Theory]
@@ -155,13 +148,12 @@ public sealed class RunnerProcessTests(MotoServer moto)
 
         var (id, runAt) = await session.ScheduleAsync(target.BaseUrl + "/survives", 3);
         await session.Runner!.StopAsync();
-        await Task.Delay(runAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1));
+        await Poll.PastAsync(runAt + TimeSpan.FromSeconds(1));
         Assert.Empty(target.Hits);
         await session.RestartAsync();
-        await WaitUntilAsync(() => !target.Hits.IsEmpty, TimeSpan.FromSeconds(15));
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Poll.UntilAsync(async () => await StatusAsync(session, id) == "succeeded", TimeSpan.FromSeconds(15), "the task delivered after the restart");
 
+        // Succeeded is final: a second wake-up finds nothing to claim, so one request is the whole count.
         Assert.Single(target.Hits);
-        Assert.Equal("succeeded", (await session.TaskAsync(id)).GetProperty("status").GetString());
     }
 }

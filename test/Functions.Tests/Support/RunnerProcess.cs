@@ -1,3 +1,4 @@
+using Functions.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;

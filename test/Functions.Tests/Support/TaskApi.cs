@@ -1,30 +1,29 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Functions.Forwarder;
 using Functions.Hosting;
 using Functions.Hosting.Aws;
 using Functions.Hosting.Http;
 using Functions.Scheduler;
+using Functions.Testing;
 using Functions.TaskStore;
-using Functions.Tasks;
 using Microsoft.Extensions.Configuration;
 
 namespace Functions.Tests.Support;
 
 /// <summary>
 /// The task API's functions, built as in Lambda, against moto_server: a fresh table and schedule group per
-/// instance, requests routed with the catalog's route table, as API Gateway would route them.
+/// instance, requests routed with the catalog's route table, as API Gateway would route them. Every function
+/// runs on one clock: the system's, or a fake one a test moves.
 /// </summary>
 public sealed class TaskApi : IAsyncDisposable
 {
-    public const string Token = "test-token-0123456789";
     private readonly Dictionary<string, TestHost> _hosts = [];
-    private readonly RouteTable _routes = RouteTable.FromCatalog();
+    private readonly TimeProvider? _time;
 
-    private TaskApi(Dictionary<string, string?> settings, SchedulerClient scheduler)
+    private TaskApi(Dictionary<string, string?> settings, SchedulerClient scheduler, TimeProvider? time)
     {
         Settings = settings;
         Scheduler = scheduler;
+        _time = time;
     }
 
     public Dictionary<string, string?> Settings { get; }
@@ -40,29 +39,11 @@ public sealed class TaskApi : IAsyncDisposable
 
     public string DeadLetterQueueUrl => Settings[SettingNames.DeadLetterQueueUrl]!;
 
-    public static Dictionary<string, string?> BaseSettings(MotoServer moto, string table, string group) => new()
+    public static async Task<TaskApi> CreateAsync(MotoServer moto, Action<Dictionary<string, string?>>? adjust = null, bool createGroup = true, TimeProvider? time = null)
     {
-        ["AWS_REGION"] = MotoServer.Region,
-        ["AWS_ACCESS_KEY_ID"] = "testing",
-        ["AWS_SECRET_ACCESS_KEY"] = "testing",
-        ["AWS_ENDPOINT_URL"] = moto.Endpoint,
-        [SettingNames.TableName] = table,
-        [SettingNames.ScheduleGroup] = group,
-        [SettingNames.SchedulerRoleArn] = "arn:aws:iam::123456789012:role/tasks-scheduler",
-        [SettingNames.ForwarderArn] = "arn:aws:lambda:ap-northeast-2:123456789012:function:tasks-forwarder",
-        [SettingNames.DeadLetterQueueArn] = "arn:aws:sqs:ap-northeast-2:123456789012:tasks-dlq",
-        [SettingNames.CallbackBaseUrl] = "https://api.example.com",
-        [SettingNames.ApiToken] = Token,
-        [SettingNames.SigningSecret] = SigningSecret,
-    };
-
-    /// <summary>A fixed test key (whsec_ + base64 of 32 bytes), so tests can verify signatures independently.</summary>
-    public const string SigningSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-    public static async Task<TaskApi> CreateAsync(MotoServer moto, Action<Dictionary<string, string?>>? adjust = null, bool createGroup = true)
-    {
+        ArgumentNullException.ThrowIfNull(moto);
         var suffix = Guid.NewGuid().ToString("N")[..12];
-        var settings = BaseSettings(moto, "tasks-" + suffix, "tasks-" + suffix);
+        var settings = TestSettings.For(moto.Endpoint, "tasks-" + suffix, "tasks-" + suffix);
         adjust?.Invoke(settings);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var aws = new AwsSettings(configuration);
@@ -85,42 +66,42 @@ public sealed class TaskApi : IAsyncDisposable
             await scheduler.EnsureScheduleGroupAsync(settings[SettingNames.ScheduleGroup]!, CancellationToken.None);
         }
 
-        return new TaskApi(settings, scheduler);
+        return new TaskApi(settings, scheduler, time);
     }
 
     public TestHost Host(string function)
     {
         if (!_hosts.TryGetValue(function, out var host))
         {
-            host = TestHost.Create(function, Settings);
+            host = TestHost.Create(function, Settings, _time);
             _hosts[function] = host;
         }
 
         return host;
     }
 
-    public async Task<HttpApiResponse> SendAsync(string method, string path, string? body = null, string? token = Token, string? query = null)
+    public async Task<HttpApiResponse> SendAsync(string method, string path, string? body = null, string? token = TestSettings.Token, string? query = null, string? contentType = "application/json")
     {
-        var match = _routes.Match(method, path);
-        var function = match.Function?.Name ?? throw new InvalidOperationException($"No function serves {method} {path}");
-        var @event = JsonNode.Parse(HttpEvents.Create(method, path, body))!.AsObject();
-        @event["routeKey"] = match.Function.Route!.RouteKey;
-        @event["pathParameters"] = match.PathParameters is { Count: > 0 } p ? JsonSerializer.SerializeToNode(p.ToDictionary(), Serialization.FunctionsJsonContext.Default.DictionaryStringString) : null;
-        var headers = @event["headers"]!.AsObject();
-        headers["content-type"] = "application/json";
-        if (token is not null)
-        {
-            headers["authorization"] = "Bearer " + token;
-        }
+        var (function, @event) = HttpEvents.Routed(method, path, body, token, query, contentType);
+        return await Host(function).InvokeHttpAsync(@event);
+    }
 
-        if (query is not null)
-        {
-            @event["rawQueryString"] = query;
-            @event["queryStringParameters"] = new JsonObject(query.Split('&').Select(pair => pair.Split('=', 2))
-                .Select(kv => new KeyValuePair<string, JsonNode?>(kv[0], Uri.UnescapeDataString(kv.Length > 1 ? kv[1] : ""))));
-        }
+    /// <summary>Sends bytes as they are (API Gateway hands a body that is not valid text to the function base64-encoded).</summary>
+    public async Task<HttpApiResponse> SendBytesAsync(string method, string path, byte[] body, string contentType = "application/json")
+    {
+        var (function, @event) = HttpEvents.Routed(method, path, Convert.ToBase64String(body), TestSettings.Token, contentType: contentType, base64: true);
+        return await Host(function).InvokeHttpAsync(@event);
+    }
 
-        return await Host(function).InvokeHttpAsync(@event.ToJsonString());
+    /// <summary>Wakes the forwarder as a schedule does: an asynchronous invocation with the schedule's Input.</summary>
+    public Task<string> WakeAsync(string taskId) =>
+        Host("ForwarderFunction").InvokeAsync(new Functions.Tasks.WakeUps.WakeUpMessage { TaskId = taskId }.ToJson());
+
+    /// <summary>A store on the same table and clock as the functions, for putting tasks into states no request makes.</summary>
+    public DynamoTaskStore Store(MotoServer moto)
+    {
+        ArgumentNullException.ThrowIfNull(moto);
+        return new DynamoTaskStore(moto.DynamoDb(), new TaskStoreSettings(Table, TimeSpan.FromDays(30)), _time ?? TimeProvider.System);
     }
 
     public static JsonElement Json(HttpApiResponse response) => JsonDocument.Parse(response.Body!).RootElement.Clone();

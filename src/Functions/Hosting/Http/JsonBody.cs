@@ -99,13 +99,13 @@ public static class JsonBody
                         if (!TryText(ref reader, out var name))
                         {
                             frame.Property = null;
-                            return (Path(frames, null), "a key in this object is not valid UTF-8 or holds an unpaired surrogate.");
+                            return (Path(frames, null), "A key in this object is not valid UTF-8 or holds an unpaired surrogate.");
                         }
 
                         frame.Property = name;
                         if (!frame.Keys!.Add(name))
                         {
-                            return (Path(frames, null), $"the key '{name}' is given twice in one object; give each key once.");
+                            return (Path(frames, null), $"The key {name} is given twice in one object; give each key once.");
                         }
 
                         break;
@@ -120,7 +120,7 @@ public static class JsonBody
                         NextValue(frames);
                         if (!TryText(ref reader, out _))
                         {
-                            return (Path(frames, null), "is not valid UTF-8 or holds an unpaired surrogate.");
+                            return (Path(frames, null), "The text is not valid UTF-8 or holds an unpaired surrogate.");
                         }
 
                         break;

@@ -78,7 +78,14 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
                 written.Add("eventId");
             }
 
+            // An inner scope's value for a key replaces an outer one's.
+            var scoped = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var (key, value) in LogScope.Keys())
+            {
+                scoped[key] = value;
+            }
+
+            foreach (var (key, value) in scoped)
             {
                 if (written.Add(key))
                 {

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Functions.Hosting;
 using Functions.Template;
-using Functions.Tests.Support;
+using Functions.Testing;
 
-namespace Functions.Tests.Template;
+namespace Functions.UnitTests.Template;
 
 public sealed class TemplateTests
 {

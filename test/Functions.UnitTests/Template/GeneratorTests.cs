@@ -4,7 +4,7 @@ using Functions.Hosting.Annotations;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace Functions.Tests.Template;
+namespace Functions.UnitTests.Template;
 
 /// <summary>The catalog generator run on small sources, as the compiler runs it on src/Functions.</summary>
 public sealed class GeneratorTests

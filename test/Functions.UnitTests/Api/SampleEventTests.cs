@@ -2,9 +2,9 @@ using System.Text.Json;
 using Functions.Forwarder;
 using Functions.Hosting.Http;
 using Functions.Serialization;
-using Functions.Tests.Support;
+using Functions.Testing;
 
-namespace Functions.Tests.Api;
+namespace Functions.UnitTests.Api;
 
 /// <summary>The sample events in events/ (for sam local invoke) are what their functions accept.</summary>
 public sealed class SampleEventTests

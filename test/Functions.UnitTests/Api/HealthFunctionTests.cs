@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Functions.Hosting;
-using Functions.Tests.Support;
+using Functions.Testing;
 
-namespace Functions.Tests.Api;
+namespace Functions.UnitTests.Api;
 
 public sealed class HealthFunctionTests
 {

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Functions.Tests.Support;
+namespace Functions.Testing;
 
 /// <summary>Paths in the repository, found from the test assembly's location.</summary>
 public static class Repository

@@ -2,7 +2,7 @@ using System.Net;
 using Functions.Tasks;
 using Functions.Tasks.Requests;
 
-namespace Functions.Tests.Tasks;
+namespace Functions.UnitTests.Tasks;
 
 public sealed class TargetPolicyTests
 {
@@ -72,4 +72,44 @@ public sealed class TargetPolicyTests
     [InlineData("2606:4700::1", false)]
     public void IsBlocked_ClassifiesResolvedAddresses(string address, bool blocked) =>
         Assert.Equal(blocked, TargetPolicy.IsBlocked(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("https://example.com/a\rb")]
+    [InlineData("https://example.com/a\nSet-Cookie: x=1")]
+    [InlineData("https://example.com/\tpath")]
+    [InlineData("https://exa\0mple.com/")]
+    [InlineData("https://example.com/a\0b")]
+    [InlineData("https://example.com/a b")]
+    [InlineData(" https://example.com/")]
+    [InlineData("https://example.com/\u00A0")]
+    [InlineData("https://example.com/\u007F")]
+    public void Check_RefusesWhitespaceAndControlCharacters_RatherThanCleaningThemUp(string url)
+    {
+        var problem = Strict.Check(url, out var uri);
+
+        Assert.NotNull(problem);
+        Assert.Contains("control characters", problem, StringComparison.Ordinal);
+        Assert.Null(uri);
+    }
+
+    [Theory]
+    [InlineData("https://\uFF11\uFF12\uFF17.\uFF10.\uFF10.\uFF11/")]
+    [InlineData("https://127\u30020\u30020\u30021/")]
+    [InlineData("https://127\uFF0E0\uFF0E0\uFF0E1/")]
+    [InlineData("https://\u0661\u0662\u0667.0.0.1/")]
+    [InlineData("https://\uFF18.\uFF18.\uFF18.\uFF18/")]
+    [InlineData("https://\uFF10\uFF58\uFF17\uFF46.1/")]
+    public void Check_RefusesAHostThatSpellsAnAddressInNonAsciiCharacters(string url)
+    {
+        var problem = Strict.Check(url, out _);
+
+        Assert.NotNull(problem);
+        Assert.Contains("non-ASCII", problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://bücher.example/")]
+    [InlineData("https://例え.jp/")]
+    [InlineData("https://xn--bcher-kva.example/")]
+    public void Check_StillAdmitsInternationalisedNames(string url) => Assert.Null(Strict.Check(url, out _));
 }

@@ -1,6 +1,6 @@
 using Functions.Hosting.Http;
 
-namespace Functions.Tests.Hosting;
+namespace Functions.UnitTests.Hosting;
 
 public sealed class HttpRouteTests
 {

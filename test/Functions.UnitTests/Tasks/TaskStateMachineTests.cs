@@ -1,6 +1,6 @@
 using Functions.Tasks;
 
-namespace Functions.Tests.Tasks;
+namespace Functions.UnitTests.Tasks;
 
 public sealed class TaskStateMachineTests
 {
@@ -56,5 +56,42 @@ public sealed class TaskStateMachineTests
         }
 
         Assert.False(TaskStateMachine.TryParse("Scheduled", out _));
+    }
+
+    private static readonly DateTimeOffset Now = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+
+    private static TaskRecord TaskAt(TaskState status, DateTimeOffset runAt, DateTimeOffset? lease = null) => new()
+    {
+        TaskId = TaskIds.New(), Status = status, RunAt = runAt, Url = "https://example.com/", Method = "POST",
+        Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 3, TimeoutSeconds = 30,
+        CreatedAt = Now, UpdatedAt = Now, LeaseUntil = lease,
+    };
+
+    [Theory]
+    [InlineData(TaskState.Pending, true)]
+    [InlineData(TaskState.Scheduled, true)]
+    [InlineData(TaskState.Retrying, true)]
+    [InlineData(TaskState.Succeeded, false)]
+    [InlineData(TaskState.Failed, false)]
+    [InlineData(TaskState.Cancelled, false)]
+    public void CanClaim_ADueTask_WhenItsStatusMayMoveToRunning(TaskState status, bool claimable) =>
+        Assert.Equal(claimable, TaskStateMachine.CanClaim(TaskAt(status, Now), Now, Now));
+
+    [Fact]
+    public void CanClaim_NotBeforeItIsDue()
+    {
+        var task = TaskAt(TaskState.Retrying, Now.AddSeconds(10));
+
+        Assert.False(TaskStateMachine.CanClaim(task, Now, Now.AddSeconds(9)));
+        Assert.True(TaskStateMachine.CanClaim(task, Now, Now.AddSeconds(10)));
+    }
+
+    [Fact]
+    public void CanClaim_ARunningTask_OnlyOnceItsLeaseHasRunOut()
+    {
+        Assert.False(TaskStateMachine.CanClaim(TaskAt(TaskState.Running, Now, lease: Now.AddSeconds(1)), Now, Now));
+        Assert.False(TaskStateMachine.CanClaim(TaskAt(TaskState.Running, Now, lease: Now), Now, Now));
+        Assert.True(TaskStateMachine.CanClaim(TaskAt(TaskState.Running, Now, lease: Now.AddTicks(-1)), Now, Now));
+        Assert.False(TaskStateMachine.CanClaim(TaskAt(TaskState.Running, Now, lease: null), Now, Now));
     }
 }

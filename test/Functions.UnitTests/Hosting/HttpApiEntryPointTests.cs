@@ -4,11 +4,11 @@ using Functions.Hosting;
 using Functions.Hosting.Http;
 using Functions.Hosting.Logging;
 using Functions.Serialization;
-using Functions.Tests.Support;
+using Functions.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Functions.Tests.Hosting;
+namespace Functions.UnitTests.Hosting;
 
 public sealed class HttpApiEntryPointTests : IDisposable
 {
@@ -121,7 +121,7 @@ public sealed class HttpApiEntryPointTests : IDisposable
 
         AssertProblem(response, 500);
         Assert.DoesNotContain("secret detail", response.Body, StringComparison.Ordinal);
-        var line = Assert.Single(TestHost.ParseLogLines(Encoding.UTF8.GetString(_logs.ToArray())));
+        var line = Assert.Single(LogLines.Parse(_logs));
         Assert.Equal("ERROR", line.GetProperty("level").GetString());
         Assert.Equal("System.InvalidOperationException", line.GetProperty("errorType").GetString());
         Assert.Equal("POST /api/v1/things/{thing_id}", line.GetProperty("routeKey").GetString());
@@ -149,7 +149,7 @@ public sealed class HttpApiEntryPointTests : IDisposable
         await cancelled.CancelAsync();
         var entryPoint = EntryPoint(async (_, context) =>
         {
-            await Task.Delay(1000, context.CancellationToken);
+            await new TaskCompletionSource().Task.WaitAsync(context.CancellationToken);
             return HttpResults.Json(200, "late", FunctionsJsonContext.Default.String);
         });
         using var input = new MemoryStream(Encoding.UTF8.GetBytes(HttpEvents.Create("POST", "/api/v1/things/1")));
@@ -167,8 +167,52 @@ public sealed class HttpApiEntryPointTests : IDisposable
 
         logger.LogInformation("Ratio {Ratio}", double.NaN);
 
-        var line = Assert.Single(TestHost.ParseLogLines(Encoding.UTF8.GetString(_logs.ToArray())));
+        var line = Assert.Single(LogLines.Parse(_logs));
         Assert.Equal("NaN", line.GetProperty("ratio").GetString());
+    }
+
+    [Fact]
+    public async Task ARouteThatRequiresTheToken_IsAuthenticatedBeforeTheHandler()
+    {
+        using var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IRequestAuthenticator>(new Functions.Api.ApiTokenAuthenticator("secret-token"))
+            .BuildServiceProvider();
+        var guarded = Function with { Bindings = [new Functions.Hosting.Annotations.RequiresApiTokenAttribute()] };
+        var calls = 0;
+        var entryPoint = HttpApiEntryPoint.Create(guarded, services, (_, _) =>
+        {
+            calls++;
+            return ValueTask.FromResult(HttpResults.Json(200, "done", FunctionsJsonContext.Default.String));
+        });
+        string Event(string? token)
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(HttpEvents.Create("POST", "/api/v1/things/1", "{}"))!;
+            if (token is not null)
+            {
+                node["headers"]!["authorization"] = "Bearer " + token;
+            }
+
+            return node.ToJsonString();
+        }
+
+        var missing = await TestHost.InvokeHttpAsync(entryPoint, Event(null));
+        var wrong = await TestHost.InvokeHttpAsync(entryPoint, Event("secret-tokeN"));
+        var right = await TestHost.InvokeHttpAsync(entryPoint, Event("secret-token"));
+
+        Assert.Equal(401, missing.StatusCode);
+        Assert.Equal("Bearer", missing.Headers!["www-authenticate"]);
+        Assert.Equal(401, wrong.StatusCode);
+        Assert.Equal(200, right.StatusCode);
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public void ARouteThatRequiresTheToken_CannotBeBuiltWithoutAnAuthenticator()
+    {
+        var guarded = Function with { Bindings = [new Functions.Hosting.Annotations.RequiresApiTokenAttribute()] };
+
+        Assert.Throws<InvalidOperationException>(() => HttpApiEntryPoint.Create(guarded, _services, (_, _) => ValueTask.FromResult(new HttpApiResponse())));
     }
 
     public void Dispose()

@@ -3,7 +3,7 @@ using Functions.Serialization;
 using Functions.Tasks;
 using Functions.Tasks.Requests;
 
-namespace Functions.Tests.Tasks;
+namespace Functions.UnitTests.Tasks;
 
 public sealed class ScheduleRequestValidatorTests
 {

@@ -1,0 +1,367 @@
+using Functions.Local.Embedded;
+using Functions.Tasks;
+using Functions.Tests.Support;
+using Functions.TaskStore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Functions.Tests.Integration;
+
+/// <summary>
+/// The contract of <see cref="ITaskStore"/>, run against every implementation: the DynamoDB store (on moto) and
+/// the local runner's SQLite store. Every move of the state machine, the attempt check, the claim rule and its
+/// lease, the pair of last results, idempotency keys and the listing must behave the same in both.
+/// </summary>
+public abstract class TaskStoreContract : IAsyncLifetime
+{
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+
+    protected ITaskStore Store { get; private set; } = null!;
+
+    protected abstract Task<ITaskStore> CreateStoreAsync();
+
+    public async Task InitializeAsync() => Store = await CreateStoreAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    private TaskRecord NewTask(TaskState status = TaskState.Pending, DateTimeOffset? runAt = null, string? key = null, int attempts = 0) => new()
+    {
+        TaskId = TaskIds.New(),
+        Status = status,
+        RunAt = runAt ?? Clock.GetUtcNow(),
+        Url = "https://example.com/hook?x=1",
+        Method = "PUT",
+        Headers = new Dictionary<string, string> { ["X-Tenant"] = "acme" },
+        Data = """{"order": 42, "note": "héllo"}""",
+        MaxAttempts = 3,
+        TimeoutSeconds = 30,
+        Attempts = attempts,
+        CreatedAt = Clock.GetUtcNow(),
+        UpdatedAt = Clock.GetUtcNow(),
+        ScheduleName = "task-x",
+        IdempotencyKey = key,
+    };
+
+    private async Task<TaskRecord> CreatedAsync(TaskState status = TaskState.Pending, DateTimeOffset? runAt = null, int attempts = 0)
+    {
+        var task = NewTask(status, runAt, attempts: attempts);
+        Assert.True((await Store.CreateAsync(task, null, None)).Created);
+        return task;
+    }
+
+    [Fact]
+    public async Task ACreatedTask_ReadsBackAsWritten()
+    {
+        var task = NewTask(key: "k-" + Guid.NewGuid().ToString("N"));
+
+        var created = await Store.CreateAsync(task, "fingerprint", None);
+        var read = await Store.GetAsync(task.TaskId, None);
+
+        Assert.True(created.Created);
+        Assert.NotNull(read);
+        Assert.Equal(task.TaskId, read.TaskId);
+        Assert.Equal(TaskState.Pending, read.Status);
+        Assert.Equal(task.RunAt, read.RunAt);
+        Assert.Equal(task.Url, read.Url);
+        Assert.Equal("PUT", read.Method);
+        Assert.Equal("acme", read.Headers["x-tenant"]);
+        Assert.Equal(task.Data, read.Data);
+        Assert.Equal(3, read.MaxAttempts);
+        Assert.Equal(30, read.TimeoutSeconds);
+        Assert.Equal(0, read.Attempts);
+        Assert.Equal(task.CreatedAt, read.CreatedAt);
+        Assert.Equal("task-x", read.ScheduleName);
+        Assert.Equal(task.IdempotencyKey, read.IdempotencyKey);
+        Assert.Null(read.LastStatusCode);
+        Assert.Null(read.LastError);
+        Assert.Null(await Store.GetAsync(TaskIds.New(), None));
+    }
+
+    [Fact]
+    public async Task AnIdempotencyKey_NamesItsFirstTask_UntilThatTaskReleasesIt()
+    {
+        var key = "k-" + Guid.NewGuid().ToString("N");
+        var first = NewTask(key: key);
+        var second = NewTask(key: key);
+        var third = NewTask(key: key);
+
+        Assert.True((await Store.CreateAsync(first, "fp-1", None)).Created);
+        var taken = await Store.CreateAsync(second, "fp-2", None);
+        await Store.ReleaseIdempotencyKeyAsync(key, second.TaskId, None);
+        var stillTaken = await Store.CreateAsync(second, "fp-2", None);
+        await Store.ReleaseIdempotencyKeyAsync(key, first.TaskId, None);
+        var freed = await Store.CreateAsync(third, "fp-3", None);
+
+        Assert.Equal(new CreateOutcome(false, first.TaskId, "fp-1"), taken);
+        Assert.Equal(new CreateOutcome(false, first.TaskId, "fp-1"), stillTaken);
+        Assert.True(freed.Created);
+        Assert.Null(await Store.GetAsync(second.TaskId, None));
+    }
+
+    public static TheoryData<TaskState, TaskState> EveryPair()
+    {
+        var pairs = new TheoryData<TaskState, TaskState>();
+        foreach (var from in Enum.GetValues<TaskState>())
+        {
+            foreach (var to in Enum.GetValues<TaskState>())
+            {
+                pairs.Add(from, to);
+            }
+        }
+
+        return pairs;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryPair))]
+    public async Task AMove_HappensExactlyWhenTheStateMachineAllowsIt(TaskState from, TaskState to)
+    {
+        var task = await CreatedAsync(from);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+
+        var outcome = await Store.MoveAsync(task.TaskId, to, new TaskChanges(), None);
+
+        var legal = TaskStateMachine.CanMove(from, to);
+        Assert.Equal(legal, outcome.Moved);
+        Assert.Equal(legal ? to : from, outcome.Task!.Status);
+        var stored = await Store.GetAsync(task.TaskId, None);
+        Assert.Equal(legal ? to : from, stored!.Status);
+        Assert.Equal(legal ? Clock.GetUtcNow() : task.UpdatedAt, stored.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task AMoveOfAnUnknownTask_IsRefusedWithNoTask()
+    {
+        var outcome = await Store.MoveAsync(TaskIds.New(), TaskState.Cancelled, new TaskChanges(), None);
+
+        Assert.False(outcome.Moved);
+        Assert.Null(outcome.Task);
+    }
+
+    [Fact]
+    public async Task AMoveExpectingAnotherAttempt_IsRefused_SoAStaleWorkerCannotOverwriteANewerOne()
+    {
+        var task = await CreatedAsync(TaskState.Running, attempts: 2);
+
+        var stale = await Store.MoveAsync(task.TaskId, TaskState.Succeeded, new TaskChanges { ExpectedAttempts = 1 }, None);
+        var current = await Store.MoveAsync(task.TaskId, TaskState.Succeeded, new TaskChanges { ExpectedAttempts = 2 }, None);
+
+        Assert.False(stale.Moved);
+        Assert.Equal(TaskState.Running, stale.Task!.Status);
+        Assert.True(current.Moved);
+    }
+
+    [Fact]
+    public async Task AMove_WritesItsChanges()
+    {
+        var task = await CreatedAsync(TaskState.Running, attempts: 1);
+        var retryAt = Clock.GetUtcNow().AddSeconds(42);
+
+        var moved = await Store.MoveAsync(task.TaskId, TaskState.Retrying, new TaskChanges { RunAt = retryAt, ScheduleName = "task-x-2", ScheduleArn = "arn:x", Result = new LastResult(503, "HTTP 503") }, None);
+
+        var stored = await Store.GetAsync(task.TaskId, None);
+        Assert.True(moved.Moved);
+        Assert.Equal(retryAt, stored!.RunAt);
+        Assert.Equal("task-x-2", stored.ScheduleName);
+        Assert.Equal("arn:x", stored.ScheduleArn);
+        Assert.Equal(503, stored.LastStatusCode);
+        Assert.Equal("HTTP 503", stored.LastError);
+        Assert.Equal(1, stored.Attempts);
+    }
+
+    [Fact]
+    public async Task ALastResult_ReplacesBothFields_StatusAndError()
+    {
+        var task = await CreatedAsync(TaskState.Running, attempts: 1);
+        await Store.MoveAsync(task.TaskId, TaskState.Retrying, new TaskChanges { Result = new LastResult(500, "HTTP 500") }, None);
+        await Store.ClaimAsync(task.TaskId, Clock.GetUtcNow(), Clock.GetUtcNow().AddMinutes(1), None);
+
+        await Store.MoveAsync(task.TaskId, TaskState.Retrying, new TaskChanges { Result = new LastResult(null, "Timed out after 30 s") }, None);
+        var withoutStatus = await Store.GetAsync(task.TaskId, None);
+        await Store.ClaimAsync(task.TaskId, Clock.GetUtcNow(), Clock.GetUtcNow().AddMinutes(1), None);
+        await Store.MoveAsync(task.TaskId, TaskState.Succeeded, new TaskChanges { Result = new LastResult(200, null) }, None);
+        var succeeded = await Store.GetAsync(task.TaskId, None);
+
+        Assert.Null(withoutStatus!.LastStatusCode);
+        Assert.Equal("Timed out after 30 s", withoutStatus.LastError);
+        Assert.Equal(200, succeeded!.LastStatusCode);
+        Assert.Null(succeeded.LastError);
+    }
+
+    [Fact]
+    public async Task AMoveWithoutAResult_KeepsTheLastOne()
+    {
+        var task = await CreatedAsync(TaskState.Running, attempts: 1);
+        await Store.MoveAsync(task.TaskId, TaskState.Retrying, new TaskChanges { Result = new LastResult(500, "HTTP 500") }, None);
+
+        await Store.MoveAsync(task.TaskId, TaskState.Cancelled, new TaskChanges(), None);
+
+        var stored = await Store.GetAsync(task.TaskId, None);
+        Assert.Equal(500, stored!.LastStatusCode);
+        Assert.Equal("HTTP 500", stored.LastError);
+    }
+
+    [Theory]
+    [InlineData(TaskState.Pending, true)]
+    [InlineData(TaskState.Scheduled, true)]
+    [InlineData(TaskState.Retrying, true)]
+    [InlineData(TaskState.Running, false)]
+    [InlineData(TaskState.Succeeded, false)]
+    [InlineData(TaskState.Failed, false)]
+    [InlineData(TaskState.Cancelled, false)]
+    public async Task AClaim_TakesADueTaskWhoseStatusMayRun_CountingTheAttemptAndTakingTheLease(TaskState status, bool claimable)
+    {
+        var task = await CreatedAsync(status, attempts: 1);
+        var lease = Clock.GetUtcNow().AddSeconds(90);
+
+        var claim = await Store.ClaimAsync(task.TaskId, Clock.GetUtcNow(), lease, None);
+
+        Assert.Equal(claimable, claim.Moved);
+        var stored = await Store.GetAsync(task.TaskId, None);
+        Assert.Equal(claimable ? TaskState.Running : status, stored!.Status);
+        Assert.Equal(claimable ? 2 : 1, stored.Attempts);
+        if (claimable)
+        {
+            Assert.Equal(lease, stored.LeaseUntil);
+        }
+    }
+
+    [Fact]
+    public async Task AClaim_IsRefusedBeforeTheTaskIsDueBy()
+    {
+        var task = await CreatedAsync(TaskState.Retrying, runAt: Clock.GetUtcNow().AddSeconds(10));
+
+        var early = await Store.ClaimAsync(task.TaskId, Clock.GetUtcNow().AddSeconds(9), Clock.GetUtcNow().AddMinutes(1), None);
+        var due = await Store.ClaimAsync(task.TaskId, Clock.GetUtcNow().AddSeconds(10), Clock.GetUtcNow().AddMinutes(1), None);
+
+        Assert.False(early.Moved);
+        Assert.Equal(TaskState.Retrying, early.Task!.Status);
+        Assert.True(due.Moved);
+    }
+
+    [Fact]
+    public async Task ARunningTask_IsClaimedAgainOnlyOnceItsLeaseHasRunOut()
+    {
+        var task = await CreatedAsync(TaskState.Scheduled);
+        await Store.ClaimAsync(task.TaskId, Clock.GetUtcNow(), Clock.GetUtcNow().AddSeconds(30), None);
+
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        var atTheLease = await Store.ClaimAsync(task.TaskId, Clock.GetUtcNow(), Clock.GetUtcNow().AddSeconds(30), None);
+        Clock.Advance(TimeSpan.FromMilliseconds(1));
+        var afterIt = await Store.ClaimAsync(task.TaskId, Clock.GetUtcNow(), Clock.GetUtcNow().AddSeconds(30), None);
+
+        Assert.False(atTheLease.Moved);
+        Assert.True(afterIt.Moved);
+        Assert.Equal(2, afterIt.Task!.Attempts);
+    }
+
+    [Fact]
+    public async Task WorkersRacingForOneAttempt_OnlyOneClaimsIt()
+    {
+        var task = await CreatedAsync(TaskState.Scheduled);
+
+        var claims = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Store.ClaimAsync(task.TaskId, Clock.GetUtcNow(), Clock.GetUtcNow().AddMinutes(1), None))));
+
+        Assert.Single(claims, c => c.Moved);
+        Assert.Equal(1, (await Store.GetAsync(task.TaskId, None))!.Attempts);
+    }
+
+    [Fact]
+    public async Task ARetrysSchedule_IsRecordedOnlyWhileTheTaskIsRetryingAtThatAttempt()
+    {
+        var task = await CreatedAsync(TaskState.Retrying, attempts: 2);
+
+        await Store.RecordRetryScheduleAsync(task.TaskId, 1, "stale", "arn:stale", None);
+        await Store.RecordRetryScheduleAsync(task.TaskId, 2, "task-x-3", "arn:current", None);
+        var other = await CreatedAsync(TaskState.Scheduled, attempts: 2);
+        await Store.RecordRetryScheduleAsync(other.TaskId, 2, "never", "arn:never", None);
+
+        Assert.Equal("arn:current", (await Store.GetAsync(task.TaskId, None))!.ScheduleArn);
+        Assert.Null((await Store.GetAsync(other.TaskId, None))!.ScheduleArn);
+    }
+
+    [Fact]
+    public async Task AListing_IsNewestFirst_ByStatusOrAll_AcrossPages()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await CreatedAsync(i == 2 ? TaskState.Failed : TaskState.Scheduled)).TaskId);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        async Task<List<string>> All(TaskState? status)
+        {
+            var seen = new List<string>();
+            string? cursor = null;
+            do
+            {
+                var page = await Store.ListAsync(status, 2, cursor, None);
+                Assert.InRange(page.Tasks.Count, 0, 2);
+                seen.AddRange(page.Tasks.Select(t => t.TaskId));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && seen.Count < 20);
+            return seen;
+        }
+
+        Assert.Equal(Enumerable.Reverse(ids), await All(null));
+        Assert.Equal(Enumerable.Reverse(ids).Where(id => id != ids[2]), await All(TaskState.Scheduled));
+        Assert.Equal([ids[2]], await All(TaskState.Failed));
+        var listed = Assert.Single((await Store.ListAsync(TaskState.Failed, 10, null, None)).Tasks);
+        Assert.Equal(TaskState.Failed, listed.Status);
+        Assert.Equal("https://example.com/hook?x=1", listed.Url);
+    }
+
+    [Fact]
+    public async Task ACursorItDidNotMake_OrFromAnotherStatus_IsAFormatException()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await CreatedAsync(TaskState.Scheduled);
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var cursor = (await Store.ListAsync(TaskState.Scheduled, 1, null, None)).NextCursor!;
+
+        await Assert.ThrowsAsync<FormatException>(() => Store.ListAsync(null, 1, cursor, None));
+        await Assert.ThrowsAsync<FormatException>(() => Store.ListAsync(TaskState.Scheduled, 1, "not-a-cursor", None));
+        Assert.Single((await Store.ListAsync(TaskState.Scheduled, 1, cursor, None)).Tasks);
+    }
+}
+
+/// <summary>The contract against the DynamoDB store, on moto_server (a fresh table per test).</summary>
+[Collection(MotoGroup.Name)]
+public sealed class DynamoTaskStoreContractTests(MotoServer moto) : TaskStoreContract
+{
+    protected override async Task<ITaskStore> CreateStoreAsync()
+    {
+        var table = "contract-" + Guid.NewGuid().ToString("N")[..12];
+        var dynamoDb = moto.DynamoDb();
+        await TaskTableSchema.EnsureCreatedAsync(dynamoDb, table, CancellationToken.None);
+        return new DynamoTaskStore(dynamoDb, new TaskStoreSettings(table, TimeSpan.FromDays(30)), Clock);
+    }
+}
+
+/// <summary>The contract against the local runner's SQLite store (a fresh file per test).</summary>
+public sealed class SqliteTaskStoreContractTests : TaskStoreContract, IDisposable
+{
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"contract-{Guid.NewGuid():N}.db");
+    private LocalDatabase? _database;
+
+    protected override Task<ITaskStore> CreateStoreAsync()
+    {
+        _database = new LocalDatabase(_path);
+        return Task.FromResult<ITaskStore>(new LocalTaskStore(_database, Clock));
+    }
+
+    public void Dispose()
+    {
+        _database?.Dispose();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Functions.Forwarder;
+using Functions.Hosting;
+using Functions.Hosting.Logging;
+using Functions.Local.Embedded;
+using Functions.Scheduler;
+using Functions.Serialization;
+using Functions.Tasks;
+using Functions.Tasks.Requests;
+using Functions.Tasks.Scheduling;
+using Functions.Tasks.WakeUps;
+using Functions.Testing;
+using Functions.Webhooks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Functions.UnitTests.Forwarder;
+
+/// <summary>
+/// The scheduling and delivery services on one fake clock, over the local runner's embedded store, scheduler and
+/// queues (SQLite in a temp file), with a delivery target that is an in-process handler: no network, no waiting.
+/// </summary>
+internal sealed class DeliveryRig : IDisposable
+{
+    public const string TargetUrl = "https://target.example/hooks/order?token=secret";
+
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"delivery-rig-{Guid.NewGuid():N}.db");
+    private readonly ILoggerFactory _loggers;
+    private readonly JsonLoggerProvider _logProvider;
+
+    public DeliveryRig(DeliveryPrecision precision = DeliveryPrecision.Second)
+    {
+        Target.Clock = Clock;
+        Database = new LocalDatabase(_path);
+        Store = new LocalTaskStore(Database, Clock);
+        Scheduler = new LocalScheduler(Database);
+        Queues = new LocalDeliveryQueues(Database, Clock);
+        _logProvider = new JsonLoggerProvider("ForwarderFunction", "test", Logs, LogLevel.Information);
+        _loggers = LoggerFactory.Create(logging => logging.AddProvider(_logProvider));
+        var wakeUps = new WakeUpTimer(new SchedulerWakeUps(Scheduler, new SchedulerSettings(Group, TestSettings.SchedulerRoleArn, TestSettings.ForwarderArn, TestSettings.DeadLetterQueueArn)), Queues, precision);
+        var signer = new WebhookSigner(WebhookKey.ParseList(TestSettings.SigningSecret));
+        var call = new TargetCall(new HttpClient(Target), signer, new ServiceInfo("ForwarderFunction", "test", "1.2.3+abc"), Clock, _loggers.CreateLogger<TargetCall>());
+        Forwarding = new ForwardingService(Store, wakeUps, call, Backoff, new DeadLetters(Queues, Clock, _loggers.CreateLogger<DeadLetters>()), Clock, _loggers.CreateLogger<ForwardingService>());
+        Scheduling = new TaskSchedulingService(new ScheduleRequestValidator(TargetPolicy.FromSetting(null)), Store, wakeUps, Clock, _loggers.CreateLogger<TaskSchedulingService>());
+        Sweeper = new LostWakeUpSweeper(Store, wakeUps, Clock, _loggers.CreateLogger<LostWakeUpSweeper>());
+    }
+
+    public const string Group = "rig";
+
+    public static readonly RetryBackoff Backoff = new(TimeSpan.FromSeconds(30), TimeSpan.FromHours(1));
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+
+    public LocalDatabase Database { get; }
+
+    public LocalTaskStore Store { get; }
+
+    public LocalScheduler Scheduler { get; }
+
+    public LocalDeliveryQueues Queues { get; }
+
+    public ScriptedTarget Target { get; } = new();
+
+    public MemoryStream Logs { get; } = new();
+
+    public TaskSchedulingService Scheduling { get; }
+
+    public ForwardingService Forwarding { get; }
+
+    public LostWakeUpSweeper Sweeper { get; }
+
+    /// <summary>Schedules a task to <see cref="TargetUrl"/> with the given request fields; the accepted task.</summary>
+    public async Task<TaskRecord> ScheduleAsync(string fields)
+    {
+        var request = JsonSerializer.Deserialize($$"""{"url": "{{TargetUrl}}", "data": {"order": 42}, {{fields}}}""", FunctionsJsonContext.Default.ScheduleTaskRequest)!;
+        var result = await Scheduling.ScheduleAsync(request, "https://api.example.com/api/v1/tasks/callback", CancellationToken.None);
+        return Assert.IsType<ScheduleResult.Accepted>(result).Task;
+    }
+
+    /// <summary>Wakes the forwarder for a task, as a schedule or a queue message would.</summary>
+    public Task WakeAsync(string taskId) =>
+        Forwarding.ProcessAsync(new WakeUpMessage { TaskId = taskId }, InvocationContext.Create(Guid.NewGuid().ToString(), TimeSpan.FromSeconds(90), Clock));
+
+    public async Task<TaskRecord> TaskAsync(string taskId) => (await Store.GetAsync(taskId, CancellationToken.None))!;
+
+    /// <summary>The task ids of the queued wake-ups visible now (received, so each is seen once).</summary>
+    public async Task<List<string>> VisibleWakeUpsAsync()
+    {
+        var messages = await Queues.ReceiveAsync(100, TimeSpan.FromHours(1), CancellationToken.None);
+        return [.. messages.Select(m => JsonSerializer.Deserialize(m.Body, FunctionsJsonContext.Default.WakeUpMessage)!.TaskId!)];
+    }
+
+    public async Task<List<JsonElement>> DeadLettersAsync() =>
+        [.. (await Queues.PeekAsync(LocalDeliveryQueues.DeadLetter, CancellationToken.None)).Select(b => JsonDocument.Parse(b).RootElement.Clone())];
+
+    public IReadOnlyList<JsonElement> LogLines() => Testing.LogLines.Parse(Logs);
+
+    public void Dispose()
+    {
+        _loggers.Dispose();
+        _logProvider.Dispose();
+        Database.Dispose();
+        Target.Dispose();
+        foreach (var file in new[] { _path, _path + "-wal", _path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}
+
+/// <summary>One request as the target saw it, at the rig's clock.</summary>
+internal sealed record TargetRequest(HttpMethod Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, byte[] Body, DateTimeOffset At);
+
+/// <summary>
+/// A delivery target in the process: records each request and answers with the next scripted answer (200 when
+/// the script is empty). Stands in for the network in the unit tier; the integration tier calls real servers.
+/// </summary>
+internal sealed class ScriptedTarget(TimeProvider? clock = null) : HttpMessageHandler
+{
+    private readonly ConcurrentQueue<Func<CancellationToken, Task<HttpResponseMessage>>> _script = new();
+
+    public TimeProvider Clock { get; set; } = clock ?? TimeProvider.System;
+
+    public ConcurrentQueue<TargetRequest> Requests { get; } = new();
+
+    /// <summary>Completes when a scripted hang has begun (the call is in flight).</summary>
+    public TaskCompletionSource Hanging { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Then(HttpStatusCode status, TimeSpan? retryAfter = null) => _script.Enqueue(_ =>
+    {
+        var response = new HttpResponseMessage(status);
+        if (retryAfter is { } delay)
+        {
+            response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(delay);
+        }
+
+        return Task.FromResult(response);
+    });
+
+    public void ThenConnectionFailure() => _script.Enqueue(_ =>
+        Task.FromException<HttpResponseMessage>(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused")));
+
+    /// <summary>Never answers: the call ends when its timeout (on the rig's clock) or the invocation cancels it.</summary>
+    public void ThenHang() => _script.Enqueue(async token =>
+    {
+        Hanging.TrySetResult();
+        await new TaskCompletionSource().Task.WaitAsync(token);
+        throw new InvalidOperationException("unreachable");
+    });
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var headers = request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
+            .ToDictionary(h => h.Key.ToLowerInvariant(), h => string.Join(",", h.Value), StringComparer.OrdinalIgnoreCase);
+        var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+        Requests.Enqueue(new TargetRequest(request.Method, request.RequestUri!, headers, body, Clock.GetUtcNow()));
+        return _script.TryDequeue(out var answer) ? await answer(cancellationToken) : new HttpResponseMessage(HttpStatusCode.OK);
+    }
+}
