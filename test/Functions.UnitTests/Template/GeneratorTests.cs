@@ -84,6 +84,39 @@ public sealed class GeneratorTests
         Assert.Single(source.Split("dynamodb:GetItem").Skip(1));
     }
 
+    [Fact]
+    public void ResourceBindings_AreCopiedAsWritten_WithTheirFlagsAndKeyPrefixes_AndTheOutputCompiles()
+    {
+        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Concat(Directory.GetFiles(AppContext.BaseDirectory, "*.dll"))
+            .DistinctBy(Path.GetFileName)
+            .Select(f => MetadataReference.CreateFromFile(f));
+        var compilation = CSharpCompilation.Create(
+            "Bound",
+            [CSharpSyntaxTree.ParseText(Usings + """
+                [RequiresApiToken]
+                public sealed class Guarded
+                {
+                    [LambdaFunction("GuardedFunction")]
+                    [HttpApi("DELETE", "/things/{id}")]
+                    [UsesTaskTable(TableAccess.Read | TableAccess.Update, "task#*", "idem#*")]
+                    [UsesScheduler(SchedulerAccess.Delete)]
+                    public HttpApiResponse Delete(HttpApiRequest request, InvocationContext context) => new();
+                }
+                """)],
+            references,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+
+        CSharpGeneratorDriver.Create(new FunctionCatalogGenerator()).RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+
+        var source = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("FunctionCatalog.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains("new global::Functions.Hosting.Annotations.RequiresApiTokenAttribute()", source, StringComparison.Ordinal);
+        Assert.Contains("new global::Functions.Hosting.Annotations.UsesTaskTableAttribute((global::Functions.Hosting.Annotations.TableAccess)5, new string[] { \"task#*\", \"idem#*\" })", source, StringComparison.Ordinal);
+        Assert.Contains("new global::Functions.Hosting.Annotations.UsesSchedulerAttribute((global::Functions.Hosting.Annotations.SchedulerAccess)2)", source, StringComparison.Ordinal);
+        Assert.True(source.IndexOf("RequiresApiTokenAttribute", StringComparison.Ordinal) < source.IndexOf("UsesTaskTableAttribute", StringComparison.Ordinal), "the class's bindings come first");
+    }
+
     [Theory]
     [InlineData("""[LambdaFunction("F")] [HttpApi("GET", "/x")] public string M(HttpApiRequest r, InvocationContext c) => "";""", "FNGEN001")]
     [InlineData("""[LambdaFunction("F")] public Stream M(Stream s) => s;""", "FNGEN001")]

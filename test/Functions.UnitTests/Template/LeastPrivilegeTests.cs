@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Functions.Hosting;
+using Functions.Template;
+
+namespace Functions.UnitTests.Template;
+
+/// <summary>
+/// The generated template grants each function exactly what its resource bindings say and nothing more: every
+/// statement of every function is listed here, so a binding that grants more (or a new one) fails until this list
+/// is changed on purpose.
+/// </summary>
+public sealed class LeastPrivilegeTests
+{
+    private const string Table = "${TasksTable.Arn}";
+    private const string Indexes = "${TasksTable.Arn}/index/*";
+    private const string Schedules = "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${ScheduleGroup}/*";
+    private const string Role = "${SchedulerRole.Arn}";
+    private const string Delivery = "${DeliveryQueue.Arn}";
+    private const string DeadLetters = "${DeadLetterQueue.Arn}";
+    private const string Token = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ApiTokenParameterName}";
+    private const string Secret = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SigningSecretParameterName}";
+
+    private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
+    {
+        ["HealthFunction"] = [],
+        ["ScheduleTaskFunction"] =
+        [
+            $"ssm:GetParameter {Token}",
+            $"dynamodb:PutItem,dynamodb:GetItem,dynamodb:UpdateItem,dynamodb:DeleteItem {Table} keys=task#*,idem#*",
+            $"scheduler:CreateSchedule,scheduler:GetSchedule,scheduler:DeleteSchedule {Schedules}",
+            $"iam:PassRole {Role}",
+            $"sqs:SendMessage {Delivery}",
+        ],
+        ["GetTaskFunction"] = [$"ssm:GetParameter {Token}", $"dynamodb:GetItem {Table} keys=task#*"],
+        ["ListTasksFunction"] = [$"ssm:GetParameter {Token}", $"dynamodb:Query {Indexes}"],
+        ["CancelTaskFunction"] = [$"ssm:GetParameter {Token}", $"dynamodb:UpdateItem {Table} keys=task#*", $"scheduler:DeleteSchedule {Schedules}"],
+        ["ForwarderFunction"] =
+        [
+            $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*",
+            $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
+            $"iam:PassRole {Role}",
+            $"sqs:SendMessage {Delivery}",
+            $"sqs:SendMessage {DeadLetters}",
+            $"ssm:GetParameter {Secret}",
+        ],
+        ["SweeperFunction"] =
+        [
+            $"dynamodb:Query {Indexes}",
+            $"dynamodb:GetItem {Table} keys=task#*",
+            $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
+            $"iam:PassRole {Role}",
+            $"sqs:SendMessage {Delivery}",
+        ],
+        ["TaskCallbackFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}"],
+        ["PaymentReminderFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}"],
+        ["WelcomeEmailFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}"],
+        ["CleanupTempFilesFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}"],
+    };
+
+    private static IEnumerable<string> Statements(JsonElement function)
+    {
+        if (!function.GetProperty("Properties").TryGetProperty("Policies", out var policies))
+        {
+            yield break;
+        }
+
+        foreach (var statement in policies[0].GetProperty("Statement").EnumerateArray())
+        {
+            Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
+            var actions = string.Join(",", statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
+            foreach (var resource in statement.GetProperty("Resource").EnumerateArray())
+            {
+                var text = resource.ValueKind == JsonValueKind.String ? resource.GetString() : resource.GetProperty("Fn::Sub").GetString();
+                var keys = statement.TryGetProperty("Condition", out var condition)
+                    ? " keys=" + string.Join(",", condition.GetProperty("ForAllValues:StringLike").GetProperty("dynamodb:LeadingKeys").EnumerateArray().Select(k => k.GetString()))
+                    : string.Empty;
+                yield return $"{actions} {text}{keys}";
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryFunction_IsGrantedExactlyItsStatements()
+    {
+        using var template = JsonDocument.Parse(TemplateBuilder.Render(FunctionCatalog.All));
+        var resources = template.RootElement.GetProperty("Resources");
+
+        Assert.Equal(Expected.Keys.Order(StringComparer.Ordinal), FunctionCatalog.All.Select(f => f.Name).Order(StringComparer.Ordinal));
+        foreach (var (function, statements) in Expected)
+        {
+            Assert.Equal(statements.Order(StringComparer.Ordinal), Statements(resources.GetProperty(function)).Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void NoStatement_UsesAWildcardAction_OrTouchesTableItemsWithoutAKeyPrefix()
+    {
+        foreach (var function in FunctionCatalog.All)
+        {
+            foreach (var policy in function.Policies)
+            {
+                Assert.DoesNotContain(policy.Actions, a => a.Contains('*', StringComparison.Ordinal));
+                if (policy.Actions.Any(a => a is "dynamodb:GetItem" or "dynamodb:PutItem" or "dynamodb:UpdateItem" or "dynamodb:DeleteItem"))
+                {
+                    Assert.NotEmpty(policy.LeadingKeys ?? []);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void AFunctionThatRequiresTheToken_CanReadIt_AndNoOtherCan()
+    {
+        foreach (var function in FunctionCatalog.All)
+        {
+            var readsToken = function.Policies.Any(p => p.Resources.Contains(Token));
+            Assert.True(readsToken == function.RequiresApiToken, function.Name);
+            Assert.Equal(function.RequiresApiToken, function.Environment.Any(e => e.Name == SettingNames.ApiTokenParameter));
+        }
+    }
+
+    [Fact]
+    public void EveryEnvironmentVariable_IsSetOnce()
+    {
+        foreach (var function in FunctionCatalog.All)
+        {
+            var all = function.Bindings.SelectMany(b => b.Environment).GroupBy(e => e.Name, StringComparer.Ordinal);
+            Assert.All(all, group => Assert.Single(group.Select(e => e.Value).Distinct(StringComparer.Ordinal)));
+        }
+    }
+}
