@@ -112,19 +112,48 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         update.Set("#status", ":to", S(TaskStateMachine.Name(target)));
         update.Set("updated_at", ":now", S(Timestamps.Format(now)));
         update.Names["#status"] = TaskTableSchema.Status;
-        if (changes.ScheduleArn is not null) update.Set("schedule_arn", ":arn", S(changes.ScheduleArn));
-        if (changes.ScheduleName is not null) update.Set("schedule_name", ":name", S(changes.ScheduleName));
-        if (changes.RunAt is { } runAt) update.Set("run_at", ":run_at", S(Timestamps.Format(runAt)));
+        if (changes.ScheduleArn is not null)
+        {
+            update.Set("schedule_arn", ":arn", S(changes.ScheduleArn));
+        }
+
+        if (changes.ScheduleName is not null)
+        {
+            update.Set("schedule_name", ":name", S(changes.ScheduleName));
+        }
+
+        if (changes.RunAt is { } runAt)
+        {
+            update.Set("run_at", ":run_at", S(Timestamps.Format(runAt)));
+        }
+
         if (changes.Result is { } result)
         {
             // Both together: a result without a status code must not leave the previous attempt's code standing.
-            if (result.StatusCode is { } code) update.Set("last_status_code", ":code", N(code));
-            else update.Remove("last_status_code");
-            if (result.Error is { Length: > 0 } error) update.Set("last_error", ":error", S(Truncate(error, MaxErrorLength)));
-            else update.Remove("last_error");
+            if (result.StatusCode is { } code)
+            {
+                update.Set("last_status_code", ":code", N(code));
+            }
+            else
+            {
+                update.Remove("last_status_code");
+            }
+
+            if (result.Error is { Length: > 0 } error)
+            {
+                update.Set("last_error", ":error", S(Truncate(error, MaxErrorLength)));
+            }
+            else
+            {
+                update.Remove("last_error");
+            }
         }
 
-        if (TaskStateMachine.IsFinal(target)) update.Set(TaskTableSchema.ExpiresAt, ":expires", N((now + settings.Retention).ToUnixTimeSeconds()));
+        if (TaskStateMachine.IsFinal(target))
+        {
+            update.Set(TaskTableSchema.ExpiresAt, ":expires", N((now + settings.Retention).ToUnixTimeSeconds()));
+        }
+
         var condition = $"attribute_exists(pk) AND {update.StatusIn(sources)}";
         if (changes.ExpectedAttempts is { } expected)
         {

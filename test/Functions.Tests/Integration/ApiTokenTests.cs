@@ -2,7 +2,6 @@ using Functions.Testing;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Functions.Hosting;
-using Functions.Tasks;
 using Functions.Tests.Support;
 
 namespace Functions.Tests.Integration;

@@ -1,5 +1,4 @@
 using Functions.Testing;
-using Functions.Hosting;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2.Model;

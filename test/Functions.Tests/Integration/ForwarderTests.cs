@@ -261,15 +261,15 @@ public sealed class ForwarderTests(MotoServer moto)
     public async Task DuringKeyRotation_EveryDeliveryCarriesOneSignaturePerKey()
     {
         await using var target = await TargetServer.StartAsync();
-        const string newKey = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-        await using var api = await ApiAsync(s => s[SettingNames.SigningSecret] = newKey + " " + TestSettings.SigningSecret);
+        const string NewKey = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+        await using var api = await ApiAsync(s => s[SettingNames.SigningSecret] = NewKey + " " + TestSettings.SigningSecret);
         var taskId = await ScheduleDueAsync(api, target.BaseUrl + "/rotating");
 
         await api.WakeAsync(taskId);
 
         var hit = Assert.Single(target.Hits);
         Assert.Equal(
-            [Signatures.Expected(newKey, taskId, hit.Headers["webhook-timestamp"], hit.Body), Signatures.Expected(TestSettings.SigningSecret, taskId, hit.Headers["webhook-timestamp"], hit.Body)],
+            [Signatures.Expected(NewKey, taskId, hit.Headers["webhook-timestamp"], hit.Body), Signatures.Expected(TestSettings.SigningSecret, taskId, hit.Headers["webhook-timestamp"], hit.Body)],
             hit.Headers["webhook-signature"].Split(' '));
     }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Functions.Scheduler;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

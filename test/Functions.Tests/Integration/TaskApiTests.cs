@@ -1,8 +1,6 @@
 using Functions.Testing;
 using Functions.Hosting;
 using System.Text.Json;
-using Functions.Forwarder;
-using Functions.Scheduler;
 using Functions.Tasks;
 using Functions.Tests.Support;
 
@@ -154,7 +152,7 @@ public sealed class TaskApiTests(MotoServer moto)
     public async Task Schedule_AfterAFailedSchedulingUnderAKey_TheSameKeySchedulesAnew()
     {
         await using var api = await TaskApi.CreateAsync(moto, s => s[SettingNames.ScheduleGroup] = "group-" + Guid.NewGuid().ToString("N")[..8], createGroup: false);
-        const string body = """{"delay_minutes": 30, "idempotency_key": "retry-me", "data": {}}""";
+        var body = """{"delay_minutes": 30, "idempotency_key": "retry-me", "data": {}}""";
 
         var failed = await api.SendAsync("POST", "/api/v1/tasks/schedule", body);
         await api.Scheduler.EnsureScheduleGroupAsync(api.Group, CancellationToken.None);
@@ -170,8 +168,8 @@ public sealed class TaskApiTests(MotoServer moto)
     public async Task Schedule_WithARepeatedIdempotencyKey_ReturnsTheFirstTaskWithOneSchedule_AndRefusesADifferentRequest()
     {
         await using var api = await TaskApi.CreateAsync(moto);
-        const string body = """{"delay_seconds": 3600, "idempotency_key": "order-42", "data": {"b": 1, "a": [1, 2]}}""";
-        const string sameReordered = """{"idempotency_key": "order-42", "data": {"a": [1, 2], "b": 1}, "delay_seconds": 3600}""";
+        var body = """{"delay_seconds": 3600, "idempotency_key": "order-42", "data": {"b": 1, "a": [1, 2]}}""";
+        var sameReordered = """{"idempotency_key": "order-42", "data": {"a": [1, 2], "b": 1}, "delay_seconds": 3600}""";
 
         var first = await api.SendAsync("POST", "/api/v1/tasks/schedule", body);
         var again = await api.SendAsync("POST", "/api/v1/tasks/schedule", sameReordered);
@@ -189,7 +187,7 @@ public sealed class TaskApiTests(MotoServer moto)
     public async Task Schedule_With20ConcurrentRequestsForOneKey_CreatesOneTaskAndOneSchedule()
     {
         await using var api = await TaskApi.CreateAsync(moto);
-        const string body = """{"delay_minutes": 60, "idempotency_key": "burst", "data": {"n": 1}}""";
+        var body = """{"delay_minutes": 60, "idempotency_key": "burst", "data": {"n": 1}}""";
         api.Host("ScheduleTaskFunction");
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => api.SendAsync("POST", "/api/v1/tasks/schedule", body))));

@@ -91,7 +91,7 @@ public sealed class LocalRunnerTests : IAsyncLifetime, IDisposable
 
         var rewritten = System.Text.Encoding.ASCII.GetString(KestrelErrorBodies.WithJsonBody(kestrel)!);
 
-        const string body = """{"message":"Request Header Fields Too Large"}""";
+        var body = """{"message":"Request Header Fields Too Large"}""";
         Assert.Equal($"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: {body.Length}\r\nContent-Type: application/json\r\nConnection: close\r\nServer: Kestrel\r\n\r\n{body}", rewritten);
         Assert.Null(KestrelErrorBodies.WithJsonBody(application));
         Assert.Null(KestrelErrorBodies.WithJsonBody("HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8));

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Functions.Forwarder;
 using Functions.Hosting.Http;
 using Functions.Serialization;
 using Functions.Testing;

@@ -41,7 +41,7 @@ public sealed class HandlerTests
     public void AHandlerBody_IsAFewLines_AndLeavesTheTokenToTheEntryPoint(string handler)
     {
         var (_, method, _) = Read().Single(h => h.Name == handler);
-        SyntaxNode body = (SyntaxNode?)method.Body ?? method.ExpressionBody!;
+        var body = (SyntaxNode?)method.Body ?? method.ExpressionBody!;
         var lines = body.SyntaxTree.GetLineSpan(body.Span);
 
         Assert.InRange(lines.EndLinePosition.Line - lines.StartLinePosition.Line + 1, 1, MaxBodyLines + 2);

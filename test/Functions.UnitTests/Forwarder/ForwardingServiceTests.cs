@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text.Json;
-using Functions.Forwarder;
 using Functions.Tasks;
 using Functions.Tasks.WakeUps;
 using Functions.Testing;

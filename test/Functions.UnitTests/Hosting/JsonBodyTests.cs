@@ -3,7 +3,6 @@ using System.Text.Json;
 using Functions.Hosting;
 using Functions.Hosting.Http;
 using Functions.Serialization;
-using Functions.Tasks.Requests;
 
 namespace Functions.UnitTests.Hosting;
 

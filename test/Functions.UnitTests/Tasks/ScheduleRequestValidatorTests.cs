@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Functions.Serialization;
-using Functions.Tasks;
 using Functions.Tasks.Requests;
 
 namespace Functions.UnitTests.Tasks;

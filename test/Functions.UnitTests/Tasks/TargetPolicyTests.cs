@@ -1,5 +1,4 @@
 using System.Net;
-using Functions.Tasks;
 using Functions.Tasks.Requests;
 
 namespace Functions.UnitTests.Tasks;

@@ -61,7 +61,7 @@ public sealed class WakeUpPlanTests
     [Fact]
     public void WakeUpNames_AreUniquePerWakeUp_AndFitSchedulersLimit()
     {
-        const string id = "0192d4e0a1b27c3d8e9f0a1b2c3d4e5f";
+        var id = "0192d4e0a1b27c3d8e9f0a1b2c3d4e5f";
         var names = new[]
         {
             WakeUpNames.First(id),

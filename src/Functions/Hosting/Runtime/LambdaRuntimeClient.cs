@@ -88,7 +88,10 @@ public sealed class LambdaRuntimeClient : IDisposable
     public Task<HttpStatusCode?> PostInvocationErrorAsync(string requestId, Exception exception, CancellationToken cancellationToken) =>
         PostErrorAsync($"invocation/{Uri.EscapeDataString(requestId)}/error", "Unhandled", RuntimeError.From(exception), cancellationToken);
 
+    /// <summary>Reports a failed init; Lambda then ends the execution environment.</summary>
     /// <param name="errorType">Lambda recommends <c>Category.Reason</c>, e.g. Runtime.ConfigInvalid.</param>
+    /// <param name="exception">What failed: its type, message and stack go in the report.</param>
+    /// <param name="cancellationToken">Cancels the post.</param>
     public Task<HttpStatusCode?> PostInitErrorAsync(string errorType, Exception exception, CancellationToken cancellationToken) =>
         PostErrorAsync("init/error", errorType, RuntimeError.From(exception), cancellationToken);
 

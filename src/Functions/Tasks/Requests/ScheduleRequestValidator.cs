@@ -23,6 +23,9 @@ public sealed partial class ScheduleRequestValidator(TargetPolicy targets)
         "transfer-encoding", "upgrade", "host", "content-length", "content-type", "idempotency-key",
     };
 
+    /// <summary>The request normalised, or null and every problem named by its field.</summary>
+    /// <param name="request">The request as the caller sent it.</param>
+    /// <param name="now">When it arrived: delays count from here, and run_at may not be before it.</param>
     /// <param name="defaultUrl">The target when the request names none: the project's own callback route.</param>
     public (ValidTaskRequest? Request, Dictionary<string, string[]> Errors) Validate(ScheduleTaskRequest request, DateTimeOffset now, string defaultUrl)
     {
@@ -46,7 +49,7 @@ public sealed partial class ScheduleRequestValidator(TargetPolicy targets)
 
         var headers = ValidateHeaders(request.Headers, Fail);
 
-        string data = "{}";
+        var data = "{}";
         if (request.Data is { } element)
         {
             if (element.ValueKind != JsonValueKind.Object)
@@ -88,9 +91,21 @@ public sealed partial class ScheduleRequestValidator(TargetPolicy targets)
     private static TaskTiming? ValidateTiming(ScheduleTaskRequest request, DateTimeOffset now, Action<string, string> fail)
     {
         var given = new List<string>();
-        if (request.DelayMinutes is not null) given.Add("delay_minutes");
-        if (request.DelaySeconds is not null) given.Add("delay_seconds");
-        if (request.RunAt is not null) given.Add("run_at");
+        if (request.DelayMinutes is not null)
+        {
+            given.Add("delay_minutes");
+        }
+
+        if (request.DelaySeconds is not null)
+        {
+            given.Add("delay_seconds");
+        }
+
+        if (request.RunAt is not null)
+        {
+            given.Add("run_at");
+        }
+
         if (given.Count != 1)
         {
             var message = given.Count == 0
