@@ -157,7 +157,7 @@ public sealed partial class ForwardingService(
         }
     }
 
-    /// <summary>The keys every line about this wake-up carries: the task, and Scheduler's attempt and execution when it came by schedule.</summary>
+    /// <summary>The keys every line about this wake-up carries: the task, and Scheduler's attempt, execution and scheduled time when it came by schedule.</summary>
     private static List<KeyValuePair<string, object?>> LogKeys(WakeUpMessage wakeUp)
     {
         var keys = new List<KeyValuePair<string, object?>> { new(TaskLog.TaskIdKey, wakeUp.TaskId) };
@@ -169,6 +169,11 @@ public sealed partial class ForwardingService(
         if (wakeUp.ExecutionId is { } execution)
         {
             keys.Add(new("scheduler_execution_id", execution));
+        }
+
+        if (wakeUp.ScheduledTime is { } scheduledTime)
+        {
+            keys.Add(new("scheduler_scheduled_time", scheduledTime));
         }
 
         return keys;

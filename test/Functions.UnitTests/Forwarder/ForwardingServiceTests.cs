@@ -57,6 +57,21 @@ public sealed class ForwardingServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task AWakeUpByScheduler_PutsItsAttemptExecutionAndTimeOnEveryLine()
+    {
+        var task = await _rig.ScheduleAsync("\"delay_seconds\": 0");
+        var wakeUp = new WakeUpMessage { TaskId = task.TaskId, SchedulerAttempt = "2", ExecutionId = "exec-1", ScheduledTime = "2026-11-30T09:00:00Z" };
+
+        await _rig.Forwarding.ProcessAsync(wakeUp, Functions.Hosting.InvocationContext.Create("r", TimeSpan.FromSeconds(90), _rig.Clock));
+
+        var line = Assert.Single(_rig.LogLines(), l => l.GetProperty("message").GetString()!.StartsWith("Delivered", StringComparison.Ordinal));
+        Assert.Equal("2", line.GetProperty("scheduler_attempt").GetString());
+        Assert.Equal("exec-1", line.GetProperty("scheduler_execution_id").GetString());
+        Assert.Equal("2026-11-30T09:00:00Z", line.GetProperty("scheduler_scheduled_time").GetString());
+        Assert.Equal(task.TaskId, line.GetProperty("task_id").GetString());
+    }
+
+    [Fact]
     public async Task AWakeUpSecondsEarly_WaitsOnTheClock_AndCallsAtRunAt()
     {
         var task = await _rig.ScheduleAsync("\"delay_seconds\": 10");

@@ -20,6 +20,7 @@ public sealed record WakeUpMessage
     /// <summary>Scheduler's id of this firing.</summary>
     [JsonPropertyName("execution_id")] public string? ExecutionId { get; init; }
 
+    /// <summary>The time Scheduler fired it for (its lateness is the firing time less this).</summary>
     [JsonPropertyName("scheduled_time")] public string? ScheduledTime { get; init; }
 
     // <aws.scheduler.*> placeholders must reach Scheduler as written: no \u003C escapes.

@@ -8,8 +8,6 @@ namespace Functions.Tasks.WakeUps;
 /// </summary>
 public sealed class WakeUpTimer(IWakeUpSchedules schedules, IQueuedWakeUps queue, DeliveryPrecision precision)
 {
-    public DeliveryPrecision Precision => precision;
-
     /// <param name="taskId">The task to wake.</param>
     /// <param name="wakeAt">When its forwarder should call the target.</param>
     /// <param name="scheduleName">The schedule's name, should one be needed (<see cref="WakeUpNames"/>): unique per wake-up.</param>
