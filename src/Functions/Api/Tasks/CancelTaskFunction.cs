@@ -1,7 +1,6 @@
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Hosting.Http;
-using Functions.Tasks;
 using Functions.Tasks.Scheduling;
 
 namespace Functions.Api.Tasks;
@@ -16,9 +15,9 @@ public sealed class CancelTaskFunction(TaskCancellationService cancellation)
     [UsesScheduler(SchedulerAccess.Delete)]
     public async Task<HttpApiResponse> Cancel(HttpApiRequest request, InvocationContext context)
     {
-        if (request.PathParameter("task_id") is not { } taskId || !TaskIds.IsValid(taskId))
+        if (!TaskResults.TryTaskId(request, context.RequestId, out var taskId, out var invalid))
         {
-            return TaskResults.InvalidTaskId(context.RequestId);
+            return invalid;
         }
 
         var result = await cancellation.CancelAsync(taskId, context.CancellationToken).ConfigureAwait(false);

@@ -14,9 +14,9 @@ public sealed class GetTaskFunction(ITaskStore store)
     [UsesTaskTable(TableAccess.Read, "task#*")]
     public async Task<HttpApiResponse> Get(HttpApiRequest request, InvocationContext context)
     {
-        if (request.PathParameter("task_id") is not { } taskId || !TaskIds.IsValid(taskId))
+        if (!TaskResults.TryTaskId(request, context.RequestId, out var taskId, out var invalid))
         {
-            return TaskResults.InvalidTaskId(context.RequestId);
+            return invalid;
         }
 
         var task = await store.GetAsync(taskId, context.CancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Functions.Hosting.Http;
 using Functions.Serialization;
 using Functions.Tasks;
@@ -74,8 +75,14 @@ public static class TaskResults
         _ => NotFound(taskId, requestId),
     };
 
-    public static HttpApiResponse InvalidTaskId(string requestId) =>
-        HttpResults.BadRequest("task_id", "task_id must be 32 lower-case hexadecimal digits.", requestId);
+    /// <summary>The path's task id when it is one (<see cref="TaskIds.IsValid"/>); otherwise the 400 naming it.</summary>
+    public static bool TryTaskId(HttpApiRequest request, string requestId, [NotNullWhen(true)] out string? taskId, [NotNullWhen(false)] out HttpApiResponse? invalid)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        taskId = request.PathParameter("task_id");
+        invalid = TaskIds.IsValid(taskId) ? null : HttpResults.BadRequest("task_id", "task_id must be 32 lower-case hexadecimal digits.", requestId);
+        return invalid is null;
+    }
 
     public static HttpApiResponse NotFound(string taskId, string requestId) =>
         HttpResults.Problem(new ProblemDetails { Title = "Not Found", Status = 404, Detail = $"No task {taskId}.", RequestId = requestId, TaskId = taskId });
