@@ -21,8 +21,9 @@ public sealed partial class TargetCall(HttpClient targets, WebhookSigner signer,
         ArgumentNullException.ThrowIfNull(task);
         using var request = Build(task);
         var started = time.GetTimestamp();
-        using var attemptTimeout = new CancellationTokenSource(timeout, time);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, attemptTimeout.Token);
+        // The attempt's timeout runs on the service's clock; the invocation's deadline cancels it too.
+        using var deadline = new CancellationTokenSource(timeout, time);
+        using var invocation = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), deadline);
         try
         {
             using var response = await targets.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);

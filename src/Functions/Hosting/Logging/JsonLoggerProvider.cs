@@ -18,6 +18,14 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
     // Log lines are never embedded in HTML: escape only what JSON requires, so '+' and '<' stay readable.
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private static readonly string[] EnvelopeKeys = ["timestamp", "level", "message", "function", "service", "logger"];
+
+    [ThreadStatic]
+    private static HashSet<string>? _threadWritten;
+
+    [ThreadStatic]
+    private static Dictionary<string, object?>? _threadScoped;
+
     private readonly Lock _gate = new();
 
     public ILogger CreateLogger(string categoryName) => new JsonLogger(this, categoryName);
@@ -59,7 +67,10 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
             json.WriteString("function", functionName);
             json.WriteString("service", serviceName);
             json.WriteString("logger", category);
-            var written = new HashSet<string>(StringComparer.Ordinal) { "timestamp", "level", "message", "function", "service", "logger" };
+            // Reused per thread: a log line allocates only its text.
+            var written = _threadWritten ??= new HashSet<string>(StringComparer.Ordinal);
+            written.Clear();
+            written.UnionWith(EnvelopeKeys);
             if (InvocationScope.Current is { } invocation)
             {
                 json.WriteString("requestId", invocation.RequestId);
@@ -78,19 +89,25 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
                 written.Add("eventId");
             }
 
-            // An inner scope's value for a key replaces an outer one's.
-            var scoped = new Dictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var (key, value) in LogScope.Keys())
+            if (LogScope.Any)
             {
-                scoped[key] = value;
-            }
-
-            foreach (var (key, value) in scoped)
-            {
-                if (written.Add(key))
+                // An inner scope's value for a key replaces an outer one's.
+                var scoped = _threadScoped ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+                scoped.Clear();
+                foreach (var (key, value) in LogScope.Keys())
                 {
-                    WriteProperty(json, key, value, keepName: true);
+                    scoped[key] = value;
                 }
+
+                foreach (var (key, value) in scoped)
+                {
+                    if (written.Add(key))
+                    {
+                        WriteProperty(json, key, value, keepName: true);
+                    }
+                }
+
+                scoped.Clear();
             }
 
             if (state is IReadOnlyList<KeyValuePair<string, object?>> properties)

@@ -19,6 +19,9 @@ internal sealed class LogScope : IDisposable
 
     public object State { get; }
 
+    /// <summary>Whether any scope is open in the current async flow.</summary>
+    public static bool Any => CurrentScope.Value is not null;
+
     public static LogScope Push(object state)
     {
         var scope = new LogScope(state, CurrentScope.Value);
