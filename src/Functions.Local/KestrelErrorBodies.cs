@@ -39,6 +39,12 @@ public static class KestrelErrorBodies
     /// <summary>The response Kestrel wrote with the JSON body added, or null when it is not one of Kestrel's own error answers.</summary>
     public static byte[]? WithJsonBody(ReadOnlySpan<byte> response)
     {
+        // Kestrel's own answers are a few short headers; anything longer, or not an error, passes as it is.
+        if (response.Length > 512 || !(response.StartsWith("HTTP/1.1 4"u8) || response.StartsWith("HTTP/1.1 5"u8)) || !response.EndsWith("\r\n\r\n"u8))
+        {
+            return null;
+        }
+
         var text = Encoding.ASCII.GetString(response);
         if (!text.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) || text.Length < 13 || text[9] is not ('4' or '5')
             || !text.EndsWith("\r\n\r\n", StringComparison.Ordinal) || text.IndexOf("\r\n\r\n", StringComparison.Ordinal) != text.Length - 4

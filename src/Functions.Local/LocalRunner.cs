@@ -43,7 +43,8 @@ public static class LocalRunner
         var printed = new List<string>();
         var settings = new Dictionary<string, string?>(StringComparer.Ordinal);
 
-        string Setting(string name, Func<string> fallback, bool secret = false)
+        // A secret is printed only as where it comes from (hiddenAs), never as its value.
+        string Setting(string name, Func<string> fallback, string? hiddenAs = null)
         {
             var value = environment[name];
             var from = "environment";
@@ -54,11 +55,12 @@ public static class LocalRunner
             }
 
             settings[name] = value;
-            printed.Add($"  {name} = {(secret ? "(kept in " + Path.Combine(data, "webhook-signing-secret") + ")" : value)}   [{from}]");
+            printed.Add($"  {name} = {hiddenAs ?? value}   [{from}]");
             return value;
         }
 
-        Setting(SettingNames.ApiToken, () => DefaultToken);
+        // The local default is printed (the curl line uses it); a token from the environment is not.
+        Setting(SettingNames.ApiToken, () => DefaultToken, hiddenAs: string.IsNullOrEmpty(environment[SettingNames.ApiToken]) ? null : "(set, not shown)");
         Setting(SettingNames.SigningSecret, () =>
         {
             // One key per data folder, kept across restarts; never printed.
@@ -69,7 +71,7 @@ public static class LocalRunner
             }
 
             return File.ReadAllText(file).Trim();
-        }, secret: true);
+        }, hiddenAs: "(kept in " + Path.Combine(data, "webhook-signing-secret") + ")");
         Setting(SettingNames.AllowedTargetHosts, () => "127.0.0.1,localhost,::1");
         Setting(SettingNames.CallbackBaseUrl, () => url.Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).TrimEnd('/'));
         Setting(SettingNames.DeliveryPrecision, () => "second");

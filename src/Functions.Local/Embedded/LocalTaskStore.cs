@@ -57,7 +57,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
                 ScheduleName = changes.ScheduleName ?? current.ScheduleName,
                 RunAt = changes.RunAt ?? current.RunAt,
                 LastStatusCode = changes.Result is { } result ? result.StatusCode : current.LastStatusCode,
-                LastError = changes.Result is { } last ? (string.IsNullOrEmpty(last.Error) ? null : last.Error) : current.LastError,
+                LastError = changes.Result is { } last ? last.StoredError : current.LastError,
             };
             Write(connection, transaction, moved);
             return new MoveOutcome(true, moved);

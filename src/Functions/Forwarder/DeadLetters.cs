@@ -7,8 +7,9 @@ namespace Functions.Forwarder;
 
 /// <summary>
 /// Parks a failed task's record on the dead-letter queue for operators: which task, how many attempts, the last
-/// result, and where it went (the URL without its query, which may carry a credential). Best effort: the task is
-/// recorded failed either way, and a queue that cannot be reached is logged, not retried.
+/// result, and where it went (scheme, host and port only: a path or query may carry a credential, as webhook URLs
+/// of the Slack kind do). Best effort: the task is recorded failed either way, and a queue that cannot be reached
+/// (or an invocation out of time) is logged, not retried.
 /// </summary>
 public sealed partial class DeadLetters(IDeadLetterChannel queue, TimeProvider time, ILogger<DeadLetters> logger)
 {
@@ -22,14 +23,14 @@ public sealed partial class DeadLetters(IDeadLetterChannel queue, TimeProvider t
             Attempts = task.Attempts,
             LastStatusCode = result.StatusCode,
             LastError = result.Error,
-            Url = new Uri(task.Url).GetLeftPart(UriPartial.Path),
+            Url = new Uri(task.Url).GetLeftPart(UriPartial.Authority),
             FailedAt = Timestamps.Format(time.GetUtcNow()),
         };
         try
         {
             await queue.SendAsync(JsonSerializer.Serialize(record, FunctionsJsonContext.Default.DeadLetterRecord), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
             LogParkFailed(logger, ex, task.TaskId);
         }

@@ -12,8 +12,6 @@ namespace Functions.TaskStore;
 /// </summary>
 public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings settings, TimeProvider time) : ITaskStore
 {
-    private const int MaxErrorLength = 1024;
-
     public async Task<CreateOutcome> CreateAsync(TaskRecord task, string? fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -139,9 +137,9 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
                 update.Remove("last_status_code");
             }
 
-            if (result.Error is { Length: > 0 } error)
+            if (result.StoredError is { } error)
             {
-                update.Set("last_error", ":error", S(Truncate(error, MaxErrorLength)));
+                update.Set("last_error", ":error", S(error));
             }
             else
             {
@@ -262,8 +260,6 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
             return new MoveOutcome(false, ex.Item is { Count: > 0 } ? FromItem(ex.Item) : null);
         }
     }
-
-    private static string Truncate(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 
     /// <summary>An update expression (SET and REMOVE clauses) with its attribute names and values.</summary>
     private sealed class UpdateBuilder

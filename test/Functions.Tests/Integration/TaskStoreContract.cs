@@ -190,6 +190,18 @@ public abstract class TaskStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALongError_IsKeptToItsLimit()
+    {
+        var task = await CreatedAsync(TaskState.Running, attempts: 1);
+
+        await Store.MoveAsync(task.TaskId, TaskState.Failed, new TaskChanges { Result = new LastResult(null, new string('x', 5000)) }, None);
+
+        var error = (await Store.GetAsync(task.TaskId, None))!.LastError!;
+        Assert.Equal(LastResult.MaxErrorLength, error.Length);
+        Assert.EndsWith("…", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AMoveWithoutAResult_KeepsTheLastOne()
     {
         var task = await CreatedAsync(TaskState.Running, attempts: 1);

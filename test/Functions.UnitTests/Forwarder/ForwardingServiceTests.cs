@@ -145,7 +145,7 @@ public sealed class ForwardingServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task TheLastRetryableFailure_EndsTheTaskFailed_AndParksItWithoutTheQuery()
+    public async Task TheLastRetryableFailure_EndsTheTaskFailed_AndParksItWithoutPathOrQuery()
     {
         var task = await _rig.ScheduleAsync("\"delay_seconds\": 0, \"max_attempts\": 2");
         _rig.Target.Then(HttpStatusCode.BadGateway);
@@ -162,7 +162,8 @@ public sealed class ForwardingServiceTests : IDisposable
         Assert.Equal(task.TaskId, parked.GetProperty("task_id").GetString());
         Assert.Equal(2, parked.GetProperty("attempts").GetInt32());
         Assert.Equal(502, parked.GetProperty("last_status_code").GetInt32());
-        Assert.Equal("https://target.example/hooks/order", parked.GetProperty("url").GetString());
+        // Where it went, not the path or query: either may carry a credential.
+        Assert.Equal("https://target.example", parked.GetProperty("url").GetString());
     }
 
     [Theory]

@@ -33,6 +33,7 @@ public sealed class JsonBodyTests
     [Theory]
     [InlineData("application/json")]
     [InlineData("application/json; charset=utf-8")]
+    [InlineData("application/json; charset=UTF8")]
     [InlineData("Application/JSON")]
     [InlineData("application/merge-patch+json")]
     public void AJsonBody_IsRead(string contentType) =>

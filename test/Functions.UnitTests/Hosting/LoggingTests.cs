@@ -51,6 +51,35 @@ public sealed class LoggingTests : IDisposable
         Assert.Equal("billing", line.GetProperty("caller").GetString());
     }
 
+    private sealed class LogsWhenPrinted(ILogger logger)
+    {
+        public override string ToString()
+        {
+            logger.LogInformation("Inner {Value}", 1);
+            return "outer value";
+        }
+    }
+
+    [Fact]
+    public void AValueWhoseToStringLogs_WritesEveryLine_EachWithItsOwnKeys()
+    {
+        var logger = _provider.CreateLogger("test");
+
+        using (logger.BeginTaskScope("task-9"))
+        {
+            logger.LogInformation("Outer {Thing}", new LogsWhenPrinted(logger));
+        }
+
+        // The value is printed for the message and for its property: each print logs its own line.
+        var lines = LogLines.Parse(_logs);
+        var outer = Assert.Single(lines, l => l.GetProperty("message").GetString() == "Outer outer value");
+        Assert.Equal("outer value", outer.GetProperty("thing").GetString());
+        Assert.False(outer.TryGetProperty("value", out _));
+        Assert.All(lines.Where(l => l.GetProperty("message").GetString() == "Inner 1"), l => Assert.Equal(1, l.GetProperty("value").GetInt32()));
+        Assert.Equal(lines.Count - 1, lines.Count(l => l.GetProperty("message").GetString() == "Inner 1"));
+        Assert.All(lines, l => Assert.Equal("task-9", l.GetProperty("task_id").GetString()));
+    }
+
     [Fact]
     public void EveryLine_CarriesFunctionServiceAndTheInvocationsKeys()
     {

@@ -78,7 +78,7 @@ public static class JsonBody
             return HttpResults.UnsupportedMediaType($"The body is {media.MediaType}; send it as application/json.", requestId);
         }
 
-        return media.CharSet is { Length: > 0 } charset && !string.Equals(charset.Trim('"'), "utf-8", StringComparison.OrdinalIgnoreCase)
+        return media.CharSet is { Length: > 0 } charset && charset.Trim('"').ToUpperInvariant() is not ("UTF-8" or "UTF8")
             ? HttpResults.UnsupportedMediaType($"The body is in {charset}; send it in UTF-8.", requestId)
             : null;
     }

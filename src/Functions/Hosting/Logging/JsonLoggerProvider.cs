@@ -20,13 +20,18 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
 
     private static readonly string[] EnvelopeKeys = ["timestamp", "level", "message", "function", "service", "logger"];
 
+    // Every provider of the process writes through one lock, so lines from functions sharing stdout (the local
+    // runner) never interleave.
+    private static readonly Lock OutputGate = new();
+
     [ThreadStatic]
     private static HashSet<string>? _threadWritten;
 
     [ThreadStatic]
     private static Dictionary<string, object?>? _threadScoped;
 
-    private readonly Lock _gate = new();
+    [ThreadStatic]
+    private static bool _threadWriting;
 
     public ILogger CreateLogger(string categoryName) => new JsonLogger(this, categoryName);
 
@@ -57,6 +62,20 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
 
     private void Write<TState>(string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
+        var nested = _threadWriting;
+        _threadWriting = true;
+        try
+        {
+            Write(category, level, eventId, state, exception, formatter, nested);
+        }
+        finally
+        {
+            _threadWriting = nested;
+        }
+    }
+
+    private void Write<TState>(string category, LogLevel level, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter, bool nested)
+    {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
@@ -67,8 +86,8 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
             json.WriteString("function", functionName);
             json.WriteString("service", serviceName);
             json.WriteString("logger", category);
-            // Reused per thread: a log line allocates only its text.
-            var written = _threadWritten ??= new HashSet<string>(StringComparer.Ordinal);
+            // Reused per thread, so a log line allocates only its text; fresh ones if a value's ToString() logs.
+            var written = nested ? new HashSet<string>(StringComparer.Ordinal) : _threadWritten ??= new HashSet<string>(StringComparer.Ordinal);
             written.Clear();
             written.UnionWith(EnvelopeKeys);
             if (InvocationScope.Current is { } invocation)
@@ -92,7 +111,7 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
             if (LogScope.Any)
             {
                 // An inner scope's value for a key replaces an outer one's.
-                var scoped = _threadScoped ??= new Dictionary<string, object?>(StringComparer.Ordinal);
+                var scoped = nested ? new Dictionary<string, object?>(StringComparer.Ordinal) : _threadScoped ??= new Dictionary<string, object?>(StringComparer.Ordinal);
                 scoped.Clear();
                 foreach (var (key, value) in LogScope.Keys())
                 {
@@ -137,10 +156,10 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
             json.WriteEndObject();
         }
 
-        lock (_gate)
+        buffer.Write("\n"u8);
+        lock (OutputGate)
         {
             output.Write(buffer.WrittenSpan);
-            output.WriteByte((byte)'\n');
             output.Flush();
         }
     }

@@ -64,8 +64,16 @@ public sealed partial class TaskSchedulingService(
 
         if (!recorded.Moved && recorded.Task is { Status: TaskState.Cancelled } && !armed.Queued)
         {
-            // Cancelled while the schedule was being created: its schedule must not be left behind.
-            await wakeUps.DisarmAsync(task.ScheduleName!, CancellationToken.None).ConfigureAwait(false);
+            // Cancelled while the schedule was being created: its schedule should not be left behind (if it is, it
+            // fires and the forwarder finds the task cancelled).
+            try
+            {
+                await wakeUps.DisarmAsync(task.ScheduleName!, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception cleanup) when (cleanup is WakeUpException or HttpRequestException or OperationCanceledException)
+            {
+                LogCleanupFailed(logger, cleanup, task.TaskId);
+            }
         }
 
         var runAt = Timestamps.Format(task.RunAt);
@@ -156,6 +164,6 @@ public sealed partial class TaskSchedulingService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule of task {TaskId} exists but recording it failed; the forwarder will claim the pending task")]
     private static partial void LogRecordFailed(ILogger logger, Exception exception, string taskId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the schedule of failed task {TaskId}; if it fires, the forwarder finds the task failed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not delete the schedule of task {TaskId}; if it fires, the forwarder finds the task finished and does nothing")]
     private static partial void LogCleanupFailed(ILogger logger, Exception exception, string taskId);
 }
