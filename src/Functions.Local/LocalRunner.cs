@@ -89,9 +89,9 @@ public static class LocalRunner
         settings[SettingNames.LogLevel] = environment[SettingNames.LogLevel] ?? "INFO";
         if (endpoint is not null)
         {
-            settings["AWS_ENDPOINT_URL"] = endpoint;
-            settings["AWS_ACCESS_KEY_ID"] = environment["AWS_ACCESS_KEY_ID"] ?? "testing";
-            settings["AWS_SECRET_ACCESS_KEY"] = environment["AWS_SECRET_ACCESS_KEY"] ?? "testing";
+            settings[SettingNames.EndpointUrl] = endpoint;
+            settings[SettingNames.AccessKeyId] = environment[SettingNames.AccessKeyId] ?? "testing";
+            settings[SettingNames.SecretAccessKey] = environment[SettingNames.SecretAccessKey] ?? "testing";
         }
 
         return new RunnerOptions(url, endpoint, data, settings, printed);

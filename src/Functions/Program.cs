@@ -13,11 +13,11 @@ public static class Program
     /// </summary>
     public static async Task<int> Main()
     {
-        var runtimeApi = Environment.GetEnvironmentVariable("AWS_LAMBDA_RUNTIME_API");
+        var runtimeApi = Environment.GetEnvironmentVariable(SettingNames.RuntimeApi);
         if (string.IsNullOrEmpty(runtimeApi))
         {
             await Console.Error.WriteLineAsync(
-                "AWS_LAMBDA_RUNTIME_API is not set: this program runs inside AWS Lambda. " +
+                $"{SettingNames.RuntimeApi} is not set: this program runs inside AWS Lambda. " +
                 "To run the functions on this machine, use the local runner (see README).").ConfigureAwait(false);
             return 2;
         }

@@ -19,8 +19,27 @@ public static class SettingNames
 
     public const string DefaultServiceName = "delayed-http-tasks";
 
-    /// <summary>Set by Lambda; AWS_DEFAULT_REGION is read when it is not.</summary>
+    /// <summary>Set by the Lambda service: where the Runtime API listens (the process serves it, see Program).</summary>
+    public const string RuntimeApi = "AWS_LAMBDA_RUNTIME_API";
+
+    /// <summary>Set by Lambda; <see cref="DefaultRegion"/> is read when it is not.</summary>
     public const string Region = "AWS_REGION";
+
+    public const string DefaultRegion = "AWS_DEFAULT_REGION";
+
+    /// <summary>The credentials, as the AWS SDKs read them (Lambda sets them from the function's role); when
+    /// absent, the SDK's default credential chain.</summary>
+    public const string AccessKeyId = "AWS_ACCESS_KEY_ID";
+
+    public const string SecretAccessKey = "AWS_SECRET_ACCESS_KEY";
+
+    public const string SessionToken = "AWS_SESSION_TOKEN";
+
+    /// <summary>An endpoint for every AWS client (moto_server, LocalStack); <c>AWS_ENDPOINT_URL_&lt;SERVICE&gt;</c>
+    /// (<see cref="EndpointUrlPrefix"/> + DYNAMODB, SCHEDULER, SQS, SSM) for one service.</summary>
+    public const string EndpointUrl = "AWS_ENDPOINT_URL";
+
+    public const string EndpointUrlPrefix = "AWS_ENDPOINT_URL_";
 
     public const string TableName = "TASKS_TABLE_NAME";
 

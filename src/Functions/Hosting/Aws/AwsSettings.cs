@@ -18,16 +18,16 @@ public sealed class AwsSettings
     public AwsSettings(IConfiguration configuration)
     {
         _configuration = configuration;
-        var region = configuration["AWS_REGION"] ?? configuration["AWS_DEFAULT_REGION"];
+        var region = configuration[SettingNames.Region] ?? configuration[SettingNames.DefaultRegion];
         if (string.IsNullOrWhiteSpace(region))
         {
-            throw new SettingsException("AWS_REGION", "Missing required setting AWS_REGION.");
+            throw new SettingsException(SettingNames.Region, $"Missing required setting {SettingNames.Region}.");
         }
 
         Region = RegionEndpoint.GetBySystemName(region);
-        var accessKey = configuration["AWS_ACCESS_KEY_ID"];
-        var secretKey = configuration["AWS_SECRET_ACCESS_KEY"];
-        var sessionToken = configuration["AWS_SESSION_TOKEN"];
+        var accessKey = configuration[SettingNames.AccessKeyId];
+        var secretKey = configuration[SettingNames.SecretAccessKey];
+        var sessionToken = configuration[SettingNames.SessionToken];
         Credentials = string.IsNullOrEmpty(accessKey) || string.IsNullOrEmpty(secretKey)
             ? DefaultAWSCredentialsIdentityResolver.GetCredentials()
             : string.IsNullOrEmpty(sessionToken)
@@ -42,7 +42,7 @@ public sealed class AwsSettings
     /// <summary>The endpoint override for a service (its SDK id upper-cased, e.g. DYNAMODB, SCHEDULER, SSM), or null.</summary>
     public Uri? EndpointOverride(string serviceId)
     {
-        var value = _configuration["AWS_ENDPOINT_URL_" + serviceId] ?? _configuration["AWS_ENDPOINT_URL"];
+        var value = _configuration[SettingNames.EndpointUrlPrefix + serviceId] ?? _configuration[SettingNames.EndpointUrl];
         if (string.IsNullOrWhiteSpace(value))
         {
             return null;
@@ -50,7 +50,7 @@ public sealed class AwsSettings
 
         return Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw new SettingsException("AWS_ENDPOINT_URL_" + serviceId, $"AWS_ENDPOINT_URL_{serviceId} / AWS_ENDPOINT_URL is not an absolute http(s) URL: '{value}'.");
+            : throw new SettingsException(SettingNames.EndpointUrlPrefix + serviceId, $"{SettingNames.EndpointUrlPrefix}{serviceId} / {SettingNames.EndpointUrl} is not an absolute http(s) URL: '{value}'.");
     }
 
     /// <summary>Applies the region or endpoint override to an SDK client's config.</summary>
