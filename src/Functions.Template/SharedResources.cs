@@ -91,9 +91,13 @@ public static class SharedResources
             ["Type"] = "AWS::Scheduler::ScheduleGroup",
             ["Properties"] = new JsonObject(),
         },
+        // Both queues hold state (parked failures, wake-ups in flight): kept when the stack is deleted or a change
+        // would replace them, as the tasks table is.
         [DeadLetterQueue] = new JsonObject
         {
             ["Type"] = "AWS::SQS::Queue",
+            ["DeletionPolicy"] = "Retain",
+            ["UpdateReplacePolicy"] = "Retain",
             ["Properties"] = new JsonObject
             {
                 ["MessageRetentionPeriod"] = 1209600,
@@ -105,6 +109,8 @@ public static class SharedResources
         [DeliveryQueue] = new JsonObject
         {
             ["Type"] = "AWS::SQS::Queue",
+            ["DeletionPolicy"] = "Retain",
+            ["UpdateReplacePolicy"] = "Retain",
             ["Properties"] = new JsonObject
             {
                 // Six times the forwarder's timeout, as Lambda's SQS event source mapping advises.
