@@ -1,4 +1,3 @@
-using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Functions.Callbacks;
@@ -36,7 +35,7 @@ public sealed class DynamoCallbackStore(IAmazonDynamoDB dynamoDb, TaskStoreSetti
                                     [TaskTableSchema.PartitionKey] = new($"{KeyPrefix}webhook#{webhookId}"),
                                     ["kind"] = new(kind),
                                     ["received_at"] = new(received),
-                                    [TaskTableSchema.ExpiresAt] = new() { N = (now + ReplayWindow).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+                                    [TaskTableSchema.ExpiresAt] = TaskItems.N((now + ReplayWindow).ToUnixTimeSeconds()),
                                 },
                                 ConditionExpression = "attribute_not_exists(pk)",
                             },
@@ -53,7 +52,7 @@ public sealed class DynamoCallbackStore(IAmazonDynamoDB dynamoDb, TaskStoreSetti
                                     ["webhook_id"] = new(webhookId),
                                     ["payload"] = new(payload),
                                     ["received_at"] = new(received),
-                                    [TaskTableSchema.ExpiresAt] = new() { N = (now + table.Retention).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+                                    [TaskTableSchema.ExpiresAt] = TaskItems.N((now + table.Retention).ToUnixTimeSeconds()),
                                 },
                             },
                         },

@@ -65,7 +65,7 @@ public sealed class LayeringTests
                      && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), new CSharpParseOptions(LanguageVersion.Preview), f))
             .ToList();
-        var compilation = CSharpCompilation.Create("Layering", trees, References(), new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var compilation = CSharpCompilation.Create("Layering", trees, CompilerReferences.All(file => file.StartsWith("Functions", StringComparison.Ordinal) && file != "Functions.Webhooks.dll"), new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         var graph = folders.ToDictionary(f => f!, _ => new HashSet<string>(StringComparer.Ordinal), StringComparer.Ordinal);
         foreach (var tree in trees)
         {
@@ -102,14 +102,6 @@ public sealed class LayeringTests
         };
         var parts = ns?.ToDisplayString().Split('.');
         return parts is { Length: >= 2 } && parts[0] == "Functions" ? parts[1] : null;
-    }
-
-    private static IEnumerable<MetadataReference> References()
-    {
-        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
-        var dependencies = Directory.GetFiles(AppContext.BaseDirectory, "*.dll")
-            .Where(f => !Path.GetFileName(f).StartsWith("Functions", StringComparison.Ordinal) || Path.GetFileName(f) == "Functions.Webhooks.dll");
-        return platform.Concat(dependencies).DistinctBy(Path.GetFileName).Select(f => MetadataReference.CreateFromFile(f));
     }
 
     private static List<string>? FindCycle(IReadOnlyDictionary<string, HashSet<string>> graph)

@@ -87,10 +87,7 @@ public sealed class GeneratorTests
     [Fact]
     public void ResourceBindings_AreCopiedAsWritten_WithTheirFlagsAndKeyPrefixes_AndTheOutputCompiles()
     {
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Concat(Directory.GetFiles(AppContext.BaseDirectory, "*.dll"))
-            .DistinctBy(Path.GetFileName)
-            .Select(f => MetadataReference.CreateFromFile(f));
+        var references = CompilerReferences.All();
         var compilation = CSharpCompilation.Create(
             "Bound",
             [CSharpSyntaxTree.ParseText(Usings + """

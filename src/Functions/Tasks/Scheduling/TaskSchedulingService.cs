@@ -64,16 +64,8 @@ public sealed partial class TaskSchedulingService(
 
         if (!recorded.Moved && recorded.Task is { Status: TaskState.Cancelled } && !armed.Queued)
         {
-            // Cancelled while the schedule was being created: its schedule should not be left behind (if it is, it
-            // fires and the forwarder finds the task cancelled).
-            try
-            {
-                await wakeUps.DisarmAsync(task.ScheduleName!, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception cleanup) when (cleanup is WakeUpException or HttpRequestException or OperationCanceledException)
-            {
-                LogCleanupFailed(logger, cleanup, task.TaskId);
-            }
+            // Cancelled while the schedule was being created: its schedule should not be left behind.
+            await DisarmLeftoverAsync(task).ConfigureAwait(false);
         }
 
         var runAt = Timestamps.Format(task.RunAt);
@@ -133,14 +125,7 @@ public sealed partial class TaskSchedulingService(
             _ => (ex.GetType().Name, false),
         };
         LogArmFailed(logger, ex, task.TaskId, errorType);
-        try
-        {
-            await wakeUps.DisarmAsync(task.ScheduleName!, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception cleanup) when (cleanup is WakeUpException or HttpRequestException or OperationCanceledException)
-        {
-            LogCleanupFailed(logger, cleanup, task.TaskId);
-        }
+        await DisarmLeftoverAsync(task).ConfigureAwait(false);
 
         var changes = new TaskChanges { Result = new LastResult(null, $"Scheduling failed: {errorType}") };
         var failed = await store.MoveAsync(task.TaskId, TaskState.Failed, changes, CancellationToken.None).ConfigureAwait(false);
@@ -150,6 +135,22 @@ public sealed partial class TaskSchedulingService(
         }
 
         return new ScheduleResult.WakeUpFailed(failed.Task, errorType, busy);
+    }
+
+    /// <summary>
+    /// Deletes a schedule the task no longer needs. Best effort: if it stays, it fires and the forwarder finds the
+    /// task finished (failed or cancelled) and does nothing.
+    /// </summary>
+    private async Task DisarmLeftoverAsync(TaskRecord task)
+    {
+        try
+        {
+            await wakeUps.DisarmAsync(task.ScheduleName!, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception cleanup) when (cleanup is WakeUpException or HttpRequestException or OperationCanceledException)
+        {
+            LogCleanupFailed(logger, cleanup, task.TaskId);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled task {TaskId} for {RunAt} as {ScheduleArn}")]
