@@ -4,6 +4,7 @@ using Functions.Hosting;
 using Functions.Local.Embedded;
 using Functions.Scheduler;
 using Functions.Tasks;
+using Functions.Tasks.Callers;
 using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,7 @@ public sealed class LocalFunctions(IConfiguration configuration, LocalFunctions.
     private readonly ConcurrentDictionary<string, Lazy<FunctionHost>> _hosts = new(StringComparer.Ordinal);
 
     /// <summary>The embedded implementations, shared by every function (one database).</summary>
-    public sealed record EmbeddedParts(LocalDatabase Database, LocalTaskStore Store, LocalScheduler Scheduler, LocalDeliveryQueues Queues, LocalCallbackStore Callbacks);
+    public sealed record EmbeddedParts(LocalDatabase Database, LocalTaskStore Store, LocalScheduler Scheduler, LocalDeliveryQueues Queues, LocalCallbackStore Callbacks, LocalCallerStore Callers);
 
     public FunctionHost Get(string name) => _hosts.GetOrAdd(name, n => new Lazy<FunctionHost>(() => Build(n))).Value;
 
@@ -38,6 +39,8 @@ public sealed class LocalFunctions(IConfiguration configuration, LocalFunctions.
             services.AddSingleton<IQueuedWakeUps>(embedded.Queues);
             services.AddSingleton<IDeadLetterChannel>(embedded.Queues);
             services.AddSingleton<ICallbackStore>(embedded.Callbacks);
+            services.AddSingleton<IApiKeyStore>(embedded.Callers);
+            services.AddSingleton<ICallerSecretStore>(embedded.Callers);
         });
     }
 

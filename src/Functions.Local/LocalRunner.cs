@@ -77,6 +77,9 @@ public static class LocalRunner
         Setting(SettingNames.DeliveryPrecision, () => "second");
         Setting(SettingNames.RetryBaseSeconds, () => "30");
         Setting(SettingNames.RetryCapSeconds, () => "3600");
+
+        // Locally a revoked key is refused and a rotated secret signs at once: nothing is cached.
+        Setting(SettingNames.CallerCacheSeconds, () => "0");
         settings[SettingNames.Region] = environment[SettingNames.Region] ?? "ap-northeast-2";
         settings[SettingNames.TableName] = environment[SettingNames.TableName] ?? "delayed-http-tasks";
         settings[SettingNames.ScheduleGroup] = environment[SettingNames.ScheduleGroup] ?? "delayed-http-tasks";
@@ -120,7 +123,7 @@ public static class LocalRunner
         if (options.AwsEndpoint is null)
         {
             var database = new LocalDatabase(Path.Combine(options.DataDirectory, "runner.db"));
-            var embedded = new LocalFunctions.EmbeddedParts(database, new LocalTaskStore(database, time), new LocalScheduler(database), new LocalDeliveryQueues(database, time), new LocalCallbackStore(database, time));
+            var embedded = new LocalFunctions.EmbeddedParts(database, new LocalTaskStore(database, time), new LocalScheduler(database), new LocalDeliveryQueues(database, time), new LocalCallbackStore(database, time), new LocalCallerStore(database));
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton(embedded.Scheduler);
             builder.Services.AddSingleton(embedded.Queues);

@@ -203,11 +203,13 @@ public static class SharedResources
             {
                 ["IndexName"] = index.IndexName,
                 ["KeySchema"] = KeySchema(index.KeySchema),
-                ["Projection"] = new JsonObject
-                {
-                    ["ProjectionType"] = index.Projection.ProjectionType.Value,
-                    ["NonKeyAttributes"] = new JsonArray([.. index.Projection.NonKeyAttributes.Select(a => (JsonNode)a)]),
-                },
+                ["Projection"] = index.Projection.NonKeyAttributes is { Count: > 0 } attributes
+                    ? new JsonObject
+                    {
+                        ["ProjectionType"] = index.Projection.ProjectionType.Value,
+                        ["NonKeyAttributes"] = new JsonArray([.. attributes.Select(a => (JsonNode)a)]),
+                    }
+                    : new JsonObject { ["ProjectionType"] = index.Projection.ProjectionType.Value },
             })]),
             ["TimeToLiveSpecification"] = new JsonObject { ["AttributeName"] = TaskTableSchema.ExpiresAt, ["Enabled"] = true },
             ["PointInTimeRecoverySpecification"] = new JsonObject { ["PointInTimeRecoveryEnabled"] = true },

@@ -49,6 +49,20 @@ public sealed class WebhookKey
         return keys.Count == 0 ? throw new FormatException("No webhook signing secret given.") : keys;
     }
 
+    /// <summary>
+    /// A key derived from this one with HKDF-SHA256 (RFC 5869) for <paramref name="context"/>: the same key and
+    /// context always give the same key; another context gives an unrelated one. Lets a service hand each of its
+    /// callers its own secret while storing only its master key.
+    /// </summary>
+    public WebhookKey Derive(string context)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(context);
+        return new WebhookKey(HKDF.DeriveKey(HashAlgorithmName.SHA256, _key, 32, salt: [], info: Encoding.UTF8.GetBytes(context)));
+    }
+
+    /// <summary>The key as its <c>whsec_&lt;base64&gt;</c> text: only for showing a secret to its owner, never to log.</summary>
+    public string Reveal() => Prefix + Convert.ToBase64String(_key);
+
     /// <summary>A new random key, as its <c>whsec_</c> text (32 bytes).</summary>
     public static string Generate() => Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 

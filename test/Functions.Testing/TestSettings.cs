@@ -32,6 +32,7 @@ public static class TestSettings
         [SettingNames.DeadLetterQueueArn] = DeadLetterQueueArn,
         [SettingNames.CallbackBaseUrl] = "https://api.example.com",
         [SettingNames.ApiToken] = Token,
+        [SettingNames.CallerCacheSeconds] = "0",
         [SettingNames.SigningSecret] = SigningSecret,
     };
 }

@@ -35,7 +35,31 @@ public sealed class LocalDatabase : IDisposable
             CREATE INDEX IF NOT EXISTS messages_due ON messages (queue, visible_at);
             CREATE TABLE IF NOT EXISTS callbacks (
                 webhook_id TEXT PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS api_keys (
+                key_id TEXT PRIMARY KEY, caller TEXT NOT NULL, is_admin INTEGER NOT NULL, key_hash TEXT NOT NULL,
+                created_at TEXT NOT NULL, last_used_on TEXT, revoked_at TEXT);
+            CREATE TABLE IF NOT EXISTS callers (
+                name TEXT PRIMARY KEY, generation INTEGER NOT NULL, previous_generation INTEGER, previous_until TEXT);
+            CREATE TABLE IF NOT EXISTS sweeper (id INTEGER PRIMARY KEY CHECK (id = 1), swept_until TEXT NOT NULL);
             """);
+
+        // Data folders from before callers: their tasks are the bootstrap (admin) caller's.
+        AddColumnIfMissing("tasks", "caller", "TEXT NOT NULL DEFAULT 'admin'");
+        AddColumnIfMissing("tasks", "sweep_at", "TEXT NOT NULL DEFAULT ''");
+        Execute("""
+            CREATE INDEX IF NOT EXISTS tasks_by_caller ON tasks (caller, created_at DESC, task_id DESC);
+            CREATE INDEX IF NOT EXISTS tasks_by_sweep ON tasks (sweep_at);
+            """);
+    }
+
+    private void AddColumnIfMissing(string table, string column, string definition)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            Execute($"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> alone on the connection, inside one transaction.</summary>

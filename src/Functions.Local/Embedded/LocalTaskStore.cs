@@ -17,8 +17,9 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
     public Task<CreateOutcome> CreateAsync(TaskRecord task, string? fingerprint, CancellationToken cancellationToken) =>
         database.RunAsync((connection, transaction) =>
         {
-            if (task.IdempotencyKey is { } key)
+            if (task.IdempotencyKey is { } idempotencyKey)
             {
+                var key = ScopedKey(task.Caller, idempotencyKey);
                 using var claim = connection.Command(transaction, "INSERT INTO idempotency (key, task_id, fingerprint) VALUES ($k, $t, $f) ON CONFLICT (key) DO NOTHING", ("$k", key), ("$t", task.TaskId), ("$f", fingerprint));
                 if (claim.ExecuteNonQuery() == 0)
                 {
@@ -31,8 +32,9 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
 
             using var insert = connection.Command(
                 transaction,
-                "INSERT INTO tasks (task_id, status, created_at, json) VALUES ($id, $s, $c, $j)",
-                ("$id", task.TaskId), ("$s", TaskStateMachine.Name(task.Status)), ("$c", Timestamps.Format(task.CreatedAt)), ("$j", JsonSerializer.Serialize(task, Json)));
+                "INSERT INTO tasks (task_id, status, created_at, caller, sweep_at, json) VALUES ($id, $s, $c, $caller, $sweep, $j)",
+                ("$id", task.TaskId), ("$s", TaskStateMachine.Name(task.Status)), ("$c", Timestamps.Format(task.CreatedAt)),
+                ("$caller", task.Caller), ("$sweep", Timestamps.Format(task.SweepAt)), ("$j", JsonSerializer.Serialize(task, Json)));
             insert.ExecuteNonQuery();
             return new CreateOutcome(true, null, null);
         }, cancellationToken);
@@ -78,10 +80,10 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             return new MoveOutcome(true, claimed);
         }, cancellationToken);
 
-    public Task ReleaseIdempotencyKeyAsync(string key, string taskId, CancellationToken cancellationToken) =>
+    public Task ReleaseIdempotencyKeyAsync(string caller, string key, string taskId, CancellationToken cancellationToken) =>
         database.RunAsync((connection, transaction) =>
         {
-            using var delete = connection.Command(transaction, "DELETE FROM idempotency WHERE key = $k AND task_id = $t", ("$k", key), ("$t", taskId));
+            using var delete = connection.Command(transaction, "DELETE FROM idempotency WHERE key = $k AND task_id = $t", ("$k", ScopedKey(caller, key)), ("$t", taskId));
             return delete.ExecuteNonQuery();
         }, cancellationToken);
 
@@ -97,30 +99,40 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             return 0;
         }, cancellationToken);
 
-    public Task<TaskPage> ListAsync(TaskState? status, int limit, string? cursor, CancellationToken cancellationToken)
+    public Task<TaskPage> ListAsync(TaskFilter filter, int limit, string? cursor, CancellationToken cancellationToken)
     {
-        var statusName = status is { } s ? TaskStateMachine.Name(s) : null;
-        var (afterCreated, afterId) = cursor is null ? (null, null) : Decode(cursor, statusName);
+        ArgumentNullException.ThrowIfNull(filter);
+        var statusName = filter.Status is { } s ? TaskStateMachine.Name(s) : null;
+        var listing = $"{filter.Caller ?? "*"}/{statusName ?? "*"}";
+
+        // As the DynamoDB store: one caller's tasks by creation; every caller's by run time (latest first).
+        var order = filter.Caller is null ? "sweep_at" : "created_at";
+        var (afterSort, afterId) = cursor is null ? (null, null) : Decode(cursor, listing);
         return database.RunAsync((connection, transaction) =>
         {
-            var sql = new StringBuilder("SELECT json FROM tasks WHERE 1 = 1");
+            var sql = new StringBuilder($"SELECT json, {order} FROM tasks WHERE 1 = 1");
+            if (filter.Caller is not null)
+            {
+                sql.Append(" AND caller = $caller");
+            }
+
             if (statusName is not null)
             {
                 sql.Append(" AND status = $s");
             }
 
-            if (afterCreated is not null)
+            if (afterSort is not null)
             {
-                sql.Append(" AND (created_at < $c OR (created_at = $c AND task_id < $id))");
+                sql.Append($" AND ({order} < $after OR ({order} = $after AND task_id < $id))");
             }
 
-            sql.Append(" ORDER BY created_at DESC, task_id DESC LIMIT $limit");
-            using var query = connection.Command(transaction, sql.ToString(), ("$s", statusName), ("$c", afterCreated), ("$id", afterId), ("$limit", limit + 1));
+            sql.Append($" ORDER BY {order} DESC, task_id DESC LIMIT $limit");
+            using var query = connection.Command(transaction, sql.ToString(), ("$caller", filter.Caller), ("$s", statusName), ("$after", afterSort), ("$id", afterId), ("$limit", limit + 1));
             using var reader = query.ExecuteReader();
-            var tasks = new List<TaskRecord>();
+            var tasks = new List<(TaskRecord Task, string Sort)>();
             while (reader.Read())
             {
-                tasks.Add(WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize<TaskRecord>(reader.GetString(0), Json)!));
+                tasks.Add((WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize<TaskRecord>(reader.GetString(0), Json)!), reader.GetString(1)));
             }
 
             string? next = null;
@@ -128,19 +140,55 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             {
                 tasks.RemoveAt(limit);
                 var last = tasks[^1];
-                next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{statusName}|{Timestamps.Format(last.CreatedAt)}|{last.TaskId}"));
+                next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{listing}|{last.Sort}|{last.Task.TaskId}"));
             }
 
-            return new TaskPage(tasks, next);
+            return new TaskPage([.. tasks.Select(t => t.Task)], next);
         }, cancellationToken);
     }
 
-    private static (string Created, string Id) Decode(string cursor, string? status)
+    public Task<SweepPage> ListSweepDueAsync(DateTimeOffset after, DateTimeOffset until, string? cursor, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var query = connection.Command(
+                transaction,
+                "SELECT task_id FROM tasks WHERE sweep_at > $after AND sweep_at <= $until AND task_id > $from ORDER BY task_id LIMIT 100",
+                ("$after", Timestamps.Format(after)), ("$until", Timestamps.Format(until)), ("$from", cursor ?? string.Empty));
+            using var reader = query.ExecuteReader();
+            var ids = new List<string>();
+            while (reader.Read())
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return new SweepPage(ids, ids.Count == 100 ? ids[^1] : null);
+        }, cancellationToken);
+
+    public Task<DateTimeOffset?> GetSweptUntilAsync(CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var query = connection.Command(transaction, "SELECT swept_until FROM sweeper WHERE id = 1");
+            return query.ExecuteScalar() is string text ? Timestamps.Parse(text) : (DateTimeOffset?)null;
+        }, cancellationToken);
+
+    public Task SetSweptUntilAsync(DateTimeOffset until, CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var upsert = connection.Command(
+                transaction,
+                "INSERT INTO sweeper (id, swept_until) VALUES (1, $u) ON CONFLICT (id) DO UPDATE SET swept_until = excluded.swept_until",
+                ("$u", Timestamps.Format(until)));
+            return upsert.ExecuteNonQuery();
+        }, cancellationToken);
+
+    private static string ScopedKey(string caller, string key) => $"{caller}#{key}";
+
+    private static (string Sort, string Id) Decode(string cursor, string listing)
     {
         try
         {
             var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split('|');
-            if (parts.Length == 3 && parts[0] == (status ?? string.Empty) && parts[1].Length > 0 && parts[2].Length > 0)
+            if (parts.Length == 3 && parts[0] == listing && parts[1].Length > 0 && parts[2].Length > 0)
             {
                 return (parts[1], parts[2]);
             }
@@ -160,7 +208,10 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
 
     private static void Write(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, TaskRecord task)
     {
-        using var update = connection.Command(transaction, "UPDATE tasks SET status = $s, json = $j WHERE task_id = $id", ("$s", TaskStateMachine.Name(task.Status)), ("$j", JsonSerializer.Serialize(task, Json)), ("$id", task.TaskId));
+        using var update = connection.Command(
+            transaction,
+            "UPDATE tasks SET status = $s, sweep_at = $sweep, json = $j WHERE task_id = $id",
+            ("$s", TaskStateMachine.Name(task.Status)), ("$sweep", Timestamps.Format(task.SweepAt)), ("$j", JsonSerializer.Serialize(task, Json)), ("$id", task.TaskId));
         update.ExecuteNonQuery();
     }
 

@@ -22,6 +22,7 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
     [SqsEvent(StackReferences.DeliveryQueue, BatchSize = 10)]
     [AsyncInvocation(MaximumRetryAttempts = 2, MaximumEventAgeInSeconds = 21600, OnFailureQueue = StackReferences.DeadLetterQueue)]
     [UsesTaskTable(TableAccess.Read | TableAccess.Update, "task#*")]
+    [UsesTaskTable(TableAccess.Read, "caller#*")]
     [UsesScheduler(SchedulerAccess.Create)]
     [UsesDeliveryQueue]
     [UsesDeadLetterQueue]

@@ -6,82 +6,83 @@ using Microsoft.Extensions.Logging;
 namespace Functions.Forwarder;
 
 /// <summary>
-/// The safety net for "nothing accepted is ever lost": finds tasks whose wake-up may have been lost — still
-/// <c>pending</c> well after the scheduling function's timeout (it died between writing the task and arming it),
-/// <c>retrying</c> well past its run_at (its retry's wake-up was never armed), <c>running</c> with a lease long
-/// expired (its worker died and no retry came) — and arms a new wake-up for each. Only these transient states are
-/// swept, so a sweep reads few items however many tasks wait; <c>scheduled</c> tasks have a durable wake-up
-/// (Scheduler retries for a day, then the dead-letter queue). A spare wake-up is harmless: the claim is conditional.
+/// The safety net for "nothing accepted is ever lost". Every task has a sweep time, <see cref="TaskRecord.LostAfter"/>
+/// past its run_at (a retry moves it); by then it should have finished. Each sweep reads the tasks whose sweep time
+/// came since the last sweep (the store keeps that checkpoint, so each task is read about once in its life, however
+/// many wait), and arms a new wake-up for every one still unfinished: still pending (its scheduling function died
+/// before arming), scheduled or retrying long past its time (a wake-up lost), running (at its lease's end: if its
+/// worker died, that wake-up takes the attempt over). A spare wake-up is harmless: the claim is conditional.
 /// </summary>
 public sealed partial class LostWakeUpSweeper(ITaskStore store, WakeUpTimer wakeUps, TimeProvider time, ILogger<LostWakeUpSweeper> logger)
 {
-    /// <summary>How overdue a task must be before it is re-armed (well past any normal lateness).</summary>
-    public static readonly TimeSpan Overdue = TimeSpan.FromMinutes(5);
+    /// <summary>How far back the first sweep (no checkpoint yet) looks.</summary>
+    public static readonly TimeSpan FirstLookBack = TimeSpan.FromHours(1);
 
-    /// <summary>Time kept before the invocation's deadline: a sweep stops paging then (the next one goes on).</summary>
+    /// <summary>The most one sweep covers; a sweep that falls behind catches up over the next ones.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(1);
+
+    /// <summary>Time kept before the invocation's deadline: a sweep stops then, and the next one starts over its window.</summary>
     public static readonly TimeSpan Reserve = TimeSpan.FromSeconds(10);
 
-    /// <summary>Re-arms every lost wake-up it finds before the invocation's deadline; how many.</summary>
+    /// <summary>Re-arms every lost wake-up in the window since the last sweep; how many.</summary>
     public async Task<int> SweepAsync(InvocationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var now = time.GetUtcNow();
+        var from = await store.GetSweptUntilAsync(context.CancellationToken).ConfigureAwait(false) ?? now - FirstLookBack;
+        var until = from + MaxWindow < now ? from + MaxWindow : now;
         var rearmed = 0;
-        foreach (var status in new[] { TaskState.Pending, TaskState.Retrying, TaskState.Running })
+        string? cursor = null;
+        do
         {
-            string? cursor = null;
-            do
+            if (context.RemainingTime(time) <= Reserve)
             {
-                var page = await store.ListAsync(status, 100, cursor, context.CancellationToken).ConfigureAwait(false);
-                foreach (var listed in page.Tasks)
-                {
-                    if (await LostAsync(listed, status, now, context.CancellationToken).ConfigureAwait(false) is { } task)
-                    {
-                        using var scope = logger.BeginTaskScope(task.TaskId);
-                        var wakeAt = task.RunAt > now ? task.RunAt : now;
-                        await wakeUps.ArmAsync(task.TaskId, wakeAt, WakeUpNames.Rearm(task.TaskId, task.Attempts + 1, wakeAt), now, context.CancellationToken).ConfigureAwait(false);
-                        rearmed++;
-                        LogRearmed(logger, task.TaskId, status);
-                    }
-                }
-
-                cursor = page.NextCursor;
+                // Out of time: the checkpoint stays, so the next sweep reads this window again (re-arming twice is harmless).
+                LogSwept(logger, rearmed, complete: false);
+                return rearmed;
             }
-            while (cursor is not null && context.RemainingTime(time) > Reserve);
-        }
 
-        LogSwept(logger, rearmed);
+            var page = await store.ListSweepDueAsync(from, until, cursor, context.CancellationToken).ConfigureAwait(false);
+            foreach (var taskId in page.TaskIds)
+            {
+                if (await RearmIfUnfinishedAsync(taskId, now, context.CancellationToken).ConfigureAwait(false))
+                {
+                    rearmed++;
+                }
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        await store.SetSweptUntilAsync(until, context.CancellationToken).ConfigureAwait(false);
+        LogSwept(logger, rearmed, complete: true);
         return rearmed;
     }
 
-    private async Task<TaskRecord?> LostAsync(TaskRecord listed, TaskState status, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> RearmIfUnfinishedAsync(string taskId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var candidate = status switch
+        var task = await store.GetAsync(taskId, cancellationToken).ConfigureAwait(false);
+        if (task is null || TaskStateMachine.IsFinal(task.Status) || task.SweepAt > now)
         {
-            TaskState.Pending => listed.CreatedAt < now - Overdue,
-            TaskState.Retrying => listed.RunAt < now - Overdue,
-            _ => true,
-        };
-        if (!candidate)
-        {
-            return null;
+            return false;
         }
 
-        // The index holds a projection; read the task itself (status may have moved, the lease is not projected).
-        var task = await store.GetAsync(listed.TaskId, cancellationToken).ConfigureAwait(false);
-        return task switch
+        using var scope = logger.BeginTaskScope(task.TaskId);
+        var wakeAt = task.RunAt > now ? task.RunAt : now;
+        if (task is { Status: TaskState.Running, LeaseUntil: { } lease } && lease >= wakeAt)
         {
-            null => null,
-            { Status: TaskState.Running } when task.LeaseUntil is { } lease && lease < now - Overdue => task,
-            { Status: TaskState.Running } => null,
-            _ when task.Status != status => null,
-            _ => task,
-        };
+            wakeAt = lease + TimeSpan.FromSeconds(1);
+        }
+
+        await wakeUps.ArmAsync(task.TaskId, wakeAt, WakeUpNames.Rearm(task.TaskId, task.Attempts + 1, wakeAt), now, cancellationToken).ConfigureAwait(false);
+        LogRearmed(logger, task.TaskId, task.Status);
+        return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} was {Status} with no wake-up in sight; re-armed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} was {Status} past its time; armed a new wake-up")]
     private static partial void LogRearmed(ILogger logger, string taskId, TaskState status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep done: {Rearmed} tasks re-armed")]
-    private static partial void LogSwept(ILogger logger, int rearmed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Sweep done: {Rearmed} tasks re-armed (window complete: {Complete})")]
+    private static partial void LogSwept(ILogger logger, int rearmed, bool complete);
 }

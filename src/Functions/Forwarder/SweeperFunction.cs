@@ -11,6 +11,7 @@ public sealed class SweeperFunction(LostWakeUpSweeper sweeper)
     [LambdaFunction("SweeperFunction", MemorySize = 512, Timeout = 60, Description = "Re-arms tasks whose wake-up was lost (safety net).")]
     [RecurringSchedule("rate(5 minutes)")]
     [UsesTaskTable(TableAccess.Query | TableAccess.Read, "task#*")]
+    [UsesTaskTable(TableAccess.Read | TableAccess.Create, "sweep#*")]
     [UsesScheduler(SchedulerAccess.Create)]
     [UsesDeliveryQueue]
     public async Task<Stream> Sweep(Stream @event, InvocationContext context)

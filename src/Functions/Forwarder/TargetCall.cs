@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Functions.Hosting;
 using Functions.Tasks;
+using Functions.Tasks.Callers;
 using Functions.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -9,17 +10,18 @@ namespace Functions.Forwarder;
 
 /// <summary>
 /// The HTTP call to a task's target: builds the request (the data as the JSON body, the task's headers,
-/// Idempotency-Key, the Standard Webhooks headers signed with every active key), sends it through the SSRF-safe
+/// Idempotency-Key, the Standard Webhooks headers signed with every live key of the task's caller), sends it through the SSRF-safe
 /// client with the attempt's timeout, and classifies what came back (<see cref="CallOutcome"/>).
 /// </summary>
-public sealed partial class TargetCall(HttpClient targets, WebhookSigner signer, ServiceInfo service, TimeProvider time, ILogger<TargetCall> logger)
+public sealed partial class TargetCall(HttpClient targets, SigningSecrets secrets, ServiceInfo service, TimeProvider time, ILogger<TargetCall> logger)
 {
     private readonly string _userAgent = "delayed-http-tasks/" + service.Version.Split('+')[0];
 
     public async Task<CallResult> SendAsync(TaskRecord task, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
-        using var request = Build(task);
+        var signer = new WebhookSigner(await secrets.KeysAsync(task.Caller, cancellationToken).ConfigureAwait(false));
+        using var request = Build(task, signer);
         var started = time.GetTimestamp();
         // The attempt's timeout runs on the service's clock; the invocation's deadline cancels it too.
         using var deadline = new CancellationTokenSource(timeout, time);
@@ -58,7 +60,7 @@ public sealed partial class TargetCall(HttpClient targets, WebhookSigner signer,
         }
     }
 
-    private HttpRequestMessage Build(TaskRecord task)
+    private HttpRequestMessage Build(TaskRecord task, WebhookSigner signer)
     {
         var body = task.Method == "GET" ? [] : Encoding.UTF8.GetBytes(task.Data);
         var request = new HttpRequestMessage(new HttpMethod(task.Method), task.Url);

@@ -33,4 +33,7 @@ public sealed record FunctionDescriptor(
 
     /// <summary>Requests to its route must carry the API token (<see cref="RequiresApiTokenAttribute"/>).</summary>
     public bool RequiresApiToken => Bindings.Any(b => b is RequiresApiTokenAttribute);
+
+    /// <summary>Only admin callers may use its route (<see cref="RequiresApiTokenAttribute.AdminOnly"/>).</summary>
+    public bool AdminOnly => Bindings.Any(b => b is RequiresApiTokenAttribute { AdminOnly: true });
 }

@@ -10,6 +10,7 @@ using Functions.Hosting.Http;
 using Functions.Queues;
 using Functions.Scheduler;
 using Functions.Tasks;
+using Functions.Tasks.Callers;
 using Functions.Tasks.Requests;
 using Functions.Tasks.Scheduling;
 using Functions.Tasks.WakeUps;
@@ -44,22 +45,34 @@ public static class ServiceRegistration
             Precision(Configuration(sp))));
         services.TryAddSingleton<TaskSchedulingService>();
         services.TryAddSingleton<TaskCancellationService>();
+        services.TryAddSingleton<TaskQueries>();
+        services.TryAddSingleton(sp => new ApiKeyService(
+            sp.GetRequiredService<IApiKeyStore>(),
+            CallerCache(sp),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ApiKeyService>>()));
+        services.TryAddSingleton(sp => new SigningSecrets(
+            sp.GetRequiredService<IReadOnlyList<WebhookKey>>(),
+            sp.GetRequiredService<ICallerSecretStore>(),
+            CallerCache(sp),
+            TimeSpan.FromHours(Configuration(sp).GetWholeNumber(SettingNames.SigningSecretGraceHours, (int)SigningSecrets.DefaultGrace.TotalHours, 0, 24 * 30, "hours")),
+            sp.GetRequiredService<TimeProvider>()));
 
         // The API.
-        services.TryAddSingleton<IRequestAuthenticator>(sp => new ApiTokenAuthenticator(
-            SecretSetting.Read(Configuration(sp), SettingNames.ApiToken, SettingNames.ApiTokenParameter, sp.GetRequiredService<IAmazonSimpleSystemsManagement>)));
+        services.TryAddSingleton<IRequestAuthenticator>(sp => new ApiKeyAuthenticator(
+            SecretSetting.Read(Configuration(sp), SettingNames.ApiToken, SettingNames.ApiTokenParameter, sp.GetRequiredService<IAmazonSimpleSystemsManagement>),
+            sp.GetRequiredService<ApiKeyService>()));
         services.TryAddSingleton(sp => new CallbackUrl(Setting(sp, SettingNames.CallbackBaseUrl)));
 
         // Deliveries and the receiving side.
         services.TryAddSingleton<IReadOnlyList<WebhookKey>>(sp => SigningKeys(sp));
-        services.TryAddSingleton(sp => new WebhookSigner(sp.GetRequiredService<IReadOnlyList<WebhookKey>>()));
         services.TryAddSingleton(sp => new WebhookVerifier(sp.GetRequiredService<IReadOnlyList<WebhookKey>>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new RetryBackoff(
             TimeSpan.FromSeconds(Configuration(sp).GetWholeNumber(SettingNames.RetryBaseSeconds, (int)RetryBackoff.DefaultBase.TotalSeconds, 1, 86400, "seconds")),
             TimeSpan.FromSeconds(Configuration(sp).GetWholeNumber(SettingNames.RetryCapSeconds, (int)RetryBackoff.DefaultCap.TotalSeconds, 1, 86400, "seconds"))));
         services.TryAddSingleton(sp => new TargetCall(
             TargetHttpClient.Create(sp.GetRequiredService<TargetPolicy>()),
-            sp.GetRequiredService<WebhookSigner>(),
+            sp.GetRequiredService<SigningSecrets>(),
             sp.GetRequiredService<ServiceInfo>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<TargetCall>>()));
@@ -100,6 +113,9 @@ public static class ServiceRegistration
             sp.GetRequiredService<IAmazonDynamoDB>(),
             sp.GetRequiredService<TaskStoreSettings>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new DynamoCallerStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<TaskStoreSettings>()));
+        services.TryAddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<DynamoCallerStore>());
+        services.TryAddSingleton<ICallerSecretStore>(sp => sp.GetRequiredService<DynamoCallerStore>());
         services.TryAddSingleton<ICallbackStore>(sp => new DynamoCallbackStore(
             sp.GetRequiredService<IAmazonDynamoDB>(),
             sp.GetRequiredService<TaskStoreSettings>(),
@@ -119,6 +135,9 @@ public static class ServiceRegistration
     }
 
     private static IConfiguration Configuration(IServiceProvider services) => services.GetRequiredService<IConfiguration>();
+
+    private static TimeSpan CallerCache(IServiceProvider services) =>
+        TimeSpan.FromSeconds(Configuration(services).GetWholeNumber(SettingNames.CallerCacheSeconds, 60, 0, 3600, "seconds"));
 
     private static string? Setting(IServiceProvider services, string name) => Configuration(services)[name];
 

@@ -85,4 +85,13 @@ public static class SettingNames
     public const string RetryBaseSeconds = "RETRY_BASE_SECONDS";
 
     public const string RetryCapSeconds = "RETRY_CAP_SECONDS";
+
+    /// <summary>
+    /// How long an execution environment reuses a caller's key record and signing-secret generations (default 60 s;
+    /// the local runner uses 0, so a revoked key is refused at once there).
+    /// </summary>
+    public const string CallerCacheSeconds = "CALLER_CACHE_SECONDS";
+
+    /// <summary>How long a caller's previous signing secret keeps signing after a rotation (default 24 h).</summary>
+    public const string SigningSecretGraceHours = "SIGNING_SECRET_GRACE_HOURS";
 }

@@ -38,4 +38,8 @@ namespace Functions.Serialization;
 [JsonSerializable(typeof(Functions.Api.Tasks.TaskResponse))]
 [JsonSerializable(typeof(Functions.Api.Tasks.TaskListResponse))]
 [JsonSerializable(typeof(Functions.Api.Tasks.CancelTaskResponse))]
+[JsonSerializable(typeof(Functions.Api.Keys.CreateKeyRequest))]
+[JsonSerializable(typeof(Functions.Api.Keys.CreatedKeyResponse))]
+[JsonSerializable(typeof(Functions.Api.Keys.KeyListResponse))]
+[JsonSerializable(typeof(Functions.Api.Signing.SigningSecretResponse))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

@@ -31,7 +31,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
 
         var keyItem = new Dictionary<string, AttributeValue>
         {
-            [TaskTableSchema.PartitionKey] = S(IdempotencyPrefix + task.IdempotencyKey),
+            [TaskTableSchema.PartitionKey] = S(IdempotencyKey(task.Caller, task.IdempotencyKey)),
             ["task_id"] = S(task.TaskId),
             ["request_hash"] = S(fingerprint ?? string.Empty),
             [TaskTableSchema.CreatedAt] = S(Timestamps.Format(task.CreatedAt)),
@@ -61,7 +61,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
                 var keyReason = ex.CancellationReasons is { Count: > 0 } ? ex.CancellationReasons[0] : null;
                 if (keyReason?.Code == "ConditionalCheckFailed")
                 {
-                    var existing = keyReason.Item is { Count: > 0 } ? keyReason.Item : await GetIdempotencyAsync(task.IdempotencyKey, cancellationToken).ConfigureAwait(false);
+                    var existing = keyReason.Item is { Count: > 0 } ? keyReason.Item : await GetIdempotencyAsync(IdempotencyKey(task.Caller, task.IdempotencyKey), cancellationToken).ConfigureAwait(false);
                     if (existing is not null)
                     {
                         return new CreateOutcome(false, existing["task_id"].S, existing.TryGetValue("request_hash", out var hash) ? hash.S : null);
@@ -79,10 +79,10 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         }
     }
 
-    private async Task<Dictionary<string, AttributeValue>?> GetIdempotencyAsync(string key, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, AttributeValue>?> GetIdempotencyAsync(string partitionKey, CancellationToken cancellationToken)
     {
         var response = await dynamoDb.GetItemAsync(
-            new GetItemRequest { TableName = settings.TableName, Key = Key(IdempotencyPrefix + key), ConsistentRead = true },
+            new GetItemRequest { TableName = settings.TableName, Key = Key(partitionKey), ConsistentRead = true },
             cancellationToken).ConfigureAwait(false);
         return response.Item is { Count: > 0 } ? response.Item : null;
     }
@@ -109,7 +109,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         var update = new UpdateBuilder();
         update.Set("#status", ":to", S(TaskStateMachine.Name(target)));
         update.Set("updated_at", ":now", S(Timestamps.Format(now)));
-        update.Names["#status"] = TaskTableSchema.Status;
+        update.Names["#status"] = Status;
         if (changes.ScheduleArn is not null)
         {
             update.Set("schedule_arn", ":arn", S(changes.ScheduleArn));
@@ -122,7 +122,9 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
 
         if (changes.RunAt is { } runAt)
         {
+            // by-run's sort key follows run_at: the sweeper looks at a retry when it should have finished.
             update.Set("run_at", ":run_at", S(Timestamps.Format(runAt)));
+            update.Set(TaskTableSchema.SweepAt, ":sweep_at", S(Timestamps.Format(runAt + TaskRecord.LostAfter)));
         }
 
         if (changes.Result is { } result)
@@ -150,6 +152,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         if (TaskStateMachine.IsFinal(target))
         {
             update.Set(TaskTableSchema.ExpiresAt, ":expires", N((now + settings.Retention).ToUnixTimeSeconds()));
+            update.Set(TaskTableSchema.Outcome, ":outcome", S(TaskStateMachine.Name(target)));
         }
 
         var condition = $"attribute_exists(pk) AND {update.StatusIn(sources)}";
@@ -167,7 +170,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         // TaskStateMachine.CanClaim as a condition: due by dueBy, and a legal source status or a lapsed lease.
         var now = time.GetUtcNow();
         var update = new UpdateBuilder();
-        update.Names["#status"] = TaskTableSchema.Status;
+        update.Names["#status"] = Status;
         update.Set("#status", ":running", S(TaskStateMachine.Name(TaskState.Running)));
         update.Set("updated_at", ":now", S(Timestamps.Format(now)));
         update.Set("lease_until", ":lease", S(Timestamps.Format(leaseUntil)));
@@ -178,7 +181,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         return await ConditionalUpdateAsync(taskId, update, condition, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task ReleaseIdempotencyKeyAsync(string key, string taskId, CancellationToken cancellationToken)
+    public async Task ReleaseIdempotencyKeyAsync(string caller, string key, string taskId, CancellationToken cancellationToken)
     {
         try
         {
@@ -186,7 +189,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
                 new DeleteItemRequest
                 {
                     TableName = settings.TableName,
-                    Key = Key(IdempotencyPrefix + key),
+                    Key = Key(IdempotencyKey(caller, key)),
                     ConditionExpression = "task_id = :t",
                     ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":t"] = S(taskId) },
                 },
@@ -201,7 +204,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
     public Task RecordRetryScheduleAsync(string taskId, int attempts, string scheduleName, string scheduleArn, CancellationToken cancellationToken)
     {
         var update = new UpdateBuilder();
-        update.Names["#status"] = TaskTableSchema.Status;
+        update.Names["#status"] = Status;
         update.Set("schedule_name", ":name", S(scheduleName));
         update.Set("schedule_arn", ":arn", S(scheduleArn));
         update.Values[":retrying"] = S(TaskStateMachine.Name(TaskState.Retrying));
@@ -209,31 +212,93 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         return ConditionalUpdateAsync(taskId, update, "#status = :retrying AND attempts = :attempts", cancellationToken);
     }
 
-    public async Task<TaskPage> ListAsync(TaskState? status, int limit, string? cursor, CancellationToken cancellationToken)
+    public Task<TaskPage> ListAsync(TaskFilter filter, int limit, string? cursor, CancellationToken cancellationToken)
     {
-        var statusName = status is { } s ? TaskStateMachine.Name(s) : null;
-        var start = cursor is null ? null : TaskCursor.Decode(cursor, statusName);
-        var request = new QueryRequest
+        ArgumentNullException.ThrowIfNull(filter);
+        var statusName = filter.Status is { } status ? TaskStateMachine.Name(status) : null;
+        var listing = $"{filter.Caller ?? "*"}|{statusName ?? "*"}";
+        ShardedListing query;
+        if (filter.Caller is { } caller)
         {
-            TableName = settings.TableName,
-            IndexName = statusName is null ? TaskTableSchema.CreatedIndex : TaskTableSchema.StatusIndex,
-            KeyConditionExpression = "#k = :k",
-            ExpressionAttributeNames = new Dictionary<string, string> { ["#k"] = statusName is null ? TaskTableSchema.Entity : TaskTableSchema.Status },
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":k"] = S(statusName ?? TaskEntity) },
-            ScanIndexForward = false,
-            Limit = limit,
-            ExclusiveStartKey = start?.Key.ToDictionary(k => k.Key, k => S(k.Value)),
-        };
-        var response = await dynamoDb.QueryAsync(request, cancellationToken).ConfigureAwait(false);
-        var tasks = (response.Items ?? []).Select(item => FromItem(item, statusName)).ToList();
-        string? next = null;
-        if (response.LastEvaluatedKey is { Count: > 0 } last && tasks.Count == limit)
+            // One caller's tasks by creation. A final status is filtered on the index's projected outcome; an unfinished
+            // one on the outcome's absence, then exactly on the task read.
+            query = new ShardedListing(dynamoDb, settings.TableName)
+            {
+                IndexName = TaskTableSchema.CallerIndex,
+                ShardAttribute = TaskTableSchema.CallerShard,
+                SortAttribute = TaskTableSchema.CreatedAt,
+                ShardValue = digit => $"{caller}#{digit}",
+                Filter = filter.Status switch
+                {
+                    null => null,
+                    { } final when TaskStateMachine.IsFinal(final) => ($"{TaskTableSchema.Outcome} = :outcome", new() { [":outcome"] = S(statusName!) }),
+                    _ => ($"attribute_not_exists({TaskTableSchema.Outcome})", []),
+                },
+                Keep = filter.Status is { } wanted ? task => task.Status == wanted : null,
+            };
+        }
+        else
         {
-            next = new TaskCursor(statusName, last.ToDictionary(k => k.Key, k => k.Value.S)).Encode();
+            // Every caller's tasks, latest run first (the index the sweeper reads).
+            query = new ShardedListing(dynamoDb, settings.TableName)
+            {
+                IndexName = TaskTableSchema.RunIndex,
+                ShardAttribute = TaskTableSchema.RunShard,
+                SortAttribute = TaskTableSchema.SweepAt,
+                ShardValue = digit => $"run#{digit}",
+                Keep = filter.Status is { } wanted ? task => task.Status == wanted : null,
+            };
         }
 
-        return new TaskPage(tasks, next);
+        return query.PageAsync(listing, limit, cursor, cancellationToken);
     }
+
+    public async Task<SweepPage> ListSweepDueAsync(DateTimeOffset after, DateTimeOffset until, string? cursor, CancellationToken cancellationToken)
+    {
+        // The cursor: the shard being read, and the key to go on from in it.
+        var (shard, start) = SweepCursor.Decode(cursor);
+        var response = await dynamoDb.QueryAsync(
+            new QueryRequest
+            {
+                TableName = settings.TableName,
+                IndexName = TaskTableSchema.RunIndex,
+                KeyConditionExpression = $"{TaskTableSchema.RunShard} = :shard AND {TaskTableSchema.SweepAt} BETWEEN :after AND :until",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":shard"] = S($"run#{ShardDigits.ElementAt(shard)}"),
+                    [":after"] = S(Timestamps.Format(after)),
+                    [":until"] = S(Timestamps.Format(until)),
+                },
+                Limit = 100,
+                ExclusiveStartKey = start,
+            },
+            cancellationToken).ConfigureAwait(false);
+        var ids = (response.Items ?? [])
+            .Where(i => string.CompareOrdinal(i[TaskTableSchema.SweepAt].S, Timestamps.Format(after)) > 0)
+            .Select(i => i[TaskTableSchema.PartitionKey].S[TaskPrefix.Length..])
+            .ToList();
+        var next = response.LastEvaluatedKey is { Count: > 0 } last
+            ? SweepCursor.Encode(shard, last)
+            : shard + 1 < TaskTableSchema.Shards ? SweepCursor.Encode(shard + 1, null) : null;
+        return new SweepPage(ids, next);
+    }
+
+    public async Task<DateTimeOffset?> GetSweptUntilAsync(CancellationToken cancellationToken)
+    {
+        var response = await dynamoDb.GetItemAsync(
+            new GetItemRequest { TableName = settings.TableName, Key = Key(SweepCheckpoint), ConsistentRead = true },
+            cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item && item.TryGetValue("swept_until", out var until) ? Timestamps.Parse(until.S) : null;
+    }
+
+    public Task SetSweptUntilAsync(DateTimeOffset until, CancellationToken cancellationToken) =>
+        dynamoDb.PutItemAsync(
+            new PutItemRequest
+            {
+                TableName = settings.TableName,
+                Item = new Dictionary<string, AttributeValue> { [TaskTableSchema.PartitionKey] = S(SweepCheckpoint), ["swept_until"] = S(Timestamps.Format(until)) },
+            },
+            cancellationToken);
 
     /// <summary>One conditional UpdateItem: the item after it, or (refused) the item as it was.</summary>
     private async Task<MoveOutcome> ConditionalUpdateAsync(string taskId, UpdateBuilder update, string condition, CancellationToken cancellationToken)

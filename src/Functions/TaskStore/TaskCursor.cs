@@ -3,15 +3,22 @@ using Functions.Serialization;
 
 namespace Functions.TaskStore;
 
-/// <summary>The cursor's content: which listing it continues and where. Opaque to callers (base64url JSON).</summary>
-public sealed record TaskCursor(string? Status, Dictionary<string, string> Key)
+/// <summary>
+/// Where a listing stands in each of its index shards. Opaque to callers (base64url JSON): <see cref="Listing"/> names
+/// the filter it was made for, <see cref="Positions"/> holds each shard's last key read, <see cref="Done"/> the shards
+/// read to their end.
+/// </summary>
+public sealed record TaskCursor(string Listing, Dictionary<string, Dictionary<string, string>> Positions, List<string> Done)
 {
     public string Encode() =>
         Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(this, FunctionsJsonContext.Default.TaskCursor))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>The cursor of a listing of <paramref name="status"/> (null: all); a <see cref="FormatException"/> for any other text.</summary>
-    public static TaskCursor Decode(string text, string? status)
+    /// <summary>
+    /// The cursor of the listing <paramref name="listing"/> over an index keyed by <paramref name="keys"/>; a
+    /// <see cref="FormatException"/> for any other text.
+    /// </summary>
+    public static TaskCursor Decode(string text, string listing, IReadOnlyList<string> keys)
     {
         TaskCursor? cursor;
         try
@@ -25,14 +32,14 @@ public sealed record TaskCursor(string? Status, Dictionary<string, string> Key)
             throw new FormatException("cursor is not one this API gave out.", ex);
         }
 
-        var expectedKeys = status is null
-            ? new[] { TaskTableSchema.PartitionKey, TaskTableSchema.Entity, TaskTableSchema.CreatedAt }
-            : [TaskTableSchema.PartitionKey, TaskTableSchema.Status, TaskTableSchema.CreatedAt];
-        if (cursor?.Key is null || cursor.Status != status || cursor.Key.Count != expectedKeys.Length
-            || !expectedKeys.All(k => cursor.Key.TryGetValue(k, out var v) && !string.IsNullOrEmpty(v))
-            || !cursor.Key[TaskTableSchema.PartitionKey].StartsWith(TaskItems.TaskPrefix, StringComparison.Ordinal))
+        var shards = TaskItems.ShardDigits.Select(d => d.ToString()).ToHashSet(StringComparer.Ordinal);
+        if (cursor?.Positions is null || cursor.Done is null || cursor.Listing != listing
+            || !cursor.Done.All(shards.Contains)
+            || !cursor.Positions.All(p => shards.Contains(p.Key) && p.Value is not null && p.Value.Count == keys.Count
+                && keys.All(k => p.Value.TryGetValue(k, out var v) && !string.IsNullOrEmpty(v))
+                && p.Value[TaskTableSchema.PartitionKey].StartsWith(TaskItems.TaskPrefix, StringComparison.Ordinal)))
         {
-            throw new FormatException("cursor is not one this API gave out, or belongs to a listing with another status.");
+            throw new FormatException("cursor is not one this API gave out, or belongs to a listing with another filter.");
         }
 
         return cursor;

@@ -13,8 +13,11 @@ public static class TaskItems
     public const string TaskPrefix = "task#";
     public const string IdempotencyPrefix = "idem#";
 
-    /// <summary>The by-created index's partition value: every task item carries it.</summary>
-    public const string TaskEntity = "task";
+    /// <summary>The sweeper's one item: up to when it has looked.</summary>
+    public const string SweepCheckpoint = "sweep#checkpoint";
+
+    /// <summary>The status attribute (not indexed: a status change rewrites no index entry).</summary>
+    public const string Status = "status";
 
     public static Dictionary<string, AttributeValue> Key(string partitionKey) => new() { [TaskTableSchema.PartitionKey] = S(partitionKey) };
 
@@ -24,9 +27,12 @@ public static class TaskItems
         var item = new Dictionary<string, AttributeValue>
         {
             [TaskTableSchema.PartitionKey] = S(TaskPrefix + task.TaskId),
-            [TaskTableSchema.Entity] = S(TaskEntity),
             ["task_id"] = S(task.TaskId),
-            [TaskTableSchema.Status] = S(TaskStateMachine.Name(task.Status)),
+            ["caller"] = S(task.Caller),
+            [TaskTableSchema.CallerShard] = S(CallerShard(task.Caller, task.TaskId)),
+            [TaskTableSchema.RunShard] = S(RunShard(task.TaskId)),
+            [TaskTableSchema.SweepAt] = S(Timestamps.Format(task.SweepAt)),
+            [Status] = S(TaskStateMachine.Name(task.Status)),
             ["run_at"] = S(Timestamps.Format(task.RunAt)),
             ["url"] = S(task.Url),
             ["method"] = S(task.Method),
@@ -54,19 +60,33 @@ public static class TaskItems
         if (TaskStateMachine.IsFinal(task.Status))
         {
             item[TaskTableSchema.ExpiresAt] = N((task.UpdatedAt + retention).ToUnixTimeSeconds());
+            item[TaskTableSchema.Outcome] = S(TaskStateMachine.Name(task.Status));
         }
 
         return item;
     }
 
-    /// <summary>A task from an item; index items lack the payload, so those fields read as empty there.</summary>
-    public static TaskRecord FromItem(Dictionary<string, AttributeValue> item, string? status = null)
+    /// <summary>The key of <paramref name="caller"/>'s idempotency key record (keys are per caller).</summary>
+    public static string IdempotencyKey(string caller, string key) => $"{IdempotencyPrefix}{caller}#{key}";
+
+    /// <summary>by-caller's partition of a task: its caller and one of 16 shards (the task id's last hex digit, random in a UUIDv7).</summary>
+    public static string CallerShard(string caller, string taskId) => $"{caller}#{taskId[^1]}";
+
+    /// <summary>by-run's partition of a task.</summary>
+    public static string RunShard(string taskId) => $"run#{taskId[^1]}";
+
+    /// <summary>The 16 shard digits.</summary>
+    public static IEnumerable<char> ShardDigits => "0123456789abcdef";
+
+    /// <summary>A task from a table item.</summary>
+    public static TaskRecord FromItem(Dictionary<string, AttributeValue> item)
     {
         ArgumentNullException.ThrowIfNull(item);
         return new()
         {
             TaskId = item["task_id"].S,
-            Status = TaskStateMachine.TryParse(item.TryGetValue(TaskTableSchema.Status, out var s) ? s.S : status, out var state) ? state : TaskState.Pending,
+            Caller = Text(item, "caller") ?? Tasks.Callers.Caller.BootstrapName,
+            Status = TaskStateMachine.TryParse(item.TryGetValue(Status, out var s) ? s.S : null, out var state) ? state : TaskState.Pending,
             RunAt = Time(item, "run_at") ?? default,
             Url = Text(item, "url") ?? string.Empty,
             Method = Text(item, "method") ?? string.Empty,

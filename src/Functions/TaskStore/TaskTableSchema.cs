@@ -6,41 +6,45 @@ namespace Functions.TaskStore;
 /// <summary>
 /// The tasks table, owned here and nowhere else: serverless.template declares it from this definition
 /// (Functions.Template), and the local runner and the tests create it from the same one.
-/// One table, items told apart by a prefixed partition key (<c>task#…</c>, and later idempotency and
-/// delivery records), so IAM can scope a function to its own items with dynamodb:LeadingKeys.
+/// One table, items told apart by a prefixed partition key (<c>task#…</c>, <c>idem#…</c>, <c>apikey#…</c>,
+/// <c>caller#…</c>, callback records), so IAM can scope a function to its own items with dynamodb:LeadingKeys.
+/// No index partition is hot at thousands of tasks a second (docs/capacity.md): every index key is sharded 16 ways by
+/// the task id's last hex digit, index entries hold keys only (plus the final outcome on by-caller), and a status
+/// change rewrites no index entry; only a task's end (by-caller's outcome) and a retry's new run_at (by-run) do.
 /// </summary>
 public static class TaskTableSchema
 {
     public const string PartitionKey = "pk";
 
-    /// <summary>Task status; the by-status index's partition key (sparse: only task items carry it).</summary>
-    public const string Status = "status";
-
-    /// <summary>ISO-8601 UTC creation time with fixed precision, so it sorts as text; the index's sort key.</summary>
+    /// <summary>ISO-8601 UTC creation time with fixed precision, so it sorts as text; by-caller's sort key.</summary>
     public const string CreatedAt = "created_at";
 
     /// <summary>Epoch seconds after which DynamoDB's TTL removes a finished item.</summary>
     public const string ExpiresAt = "expires_at";
 
-    /// <summary>"task" on task items only: the by-created index's partition key (sparse like by-status).</summary>
-    public const string Entity = "entity";
+    /// <summary><c>{caller}#{shard}</c> on task items: by-caller's partition key. Key items carry <see cref="KeyListing"/>.</summary>
+    public const string CallerShard = "caller_shard";
 
-    /// <summary>Lists tasks of one status, newest first.</summary>
-    public const string StatusIndex = "by-status";
+    /// <summary><c>run#{shard}</c> on task items: by-run's partition key.</summary>
+    public const string RunShard = "run_shard";
 
-    /// <summary>
-    /// Lists all tasks, newest first. One partition ("task"): fine to a few hundred new tasks a second; past
-    /// that, shard the partition key (task#0..N) and merge pages.
-    /// </summary>
-    public const string CreatedIndex = "by-created";
+    /// <summary>When the sweeper looks at an unfinished task (run_at + 5 min, as text): by-run's sort key.</summary>
+    public const string SweepAt = "sweep_at";
 
-    /// <summary>The task fields a listing shows, projected so a page is one Query with no reads behind it.
-    /// (The index keys, the table key and, on by-status, the status itself come with every projection.)</summary>
-    public static readonly IReadOnlyList<string> StatusIndexProjection =
-    [
-        "task_id", "run_at", "url", "method", "attempts", "max_attempts",
-        "last_status_code", "last_error", "updated_at", "schedule_arn",
-    ];
+    /// <summary>The final status, set once when the task ends: projected into by-caller for counts and status filters.</summary>
+    public const string Outcome = "outcome";
+
+    /// <summary>One caller's tasks (or, under <see cref="KeyListing"/>, the API keys), newest first.</summary>
+    public const string CallerIndex = "by-caller";
+
+    /// <summary>Every caller's tasks by when the sweeper should look at them: the admin's all-callers list and the sweeper.</summary>
+    public const string RunIndex = "by-run";
+
+    /// <summary>by-caller's partition value for API key items (no '#', so no caller's shard can equal it).</summary>
+    public const string KeyListing = "apikeys";
+
+    /// <summary>How many ways each index partition is split; a shard is the task id's last hex digit.</summary>
+    public const int Shards = 16;
 
     /// <summary>The table as the runner and the tests create it (on-demand, like the template's).</summary>
     public static CreateTableRequest CreateTableRequest(string tableName) => new()
@@ -50,24 +54,25 @@ public static class TaskTableSchema
         AttributeDefinitions =
         [
             new AttributeDefinition(PartitionKey, ScalarAttributeType.S),
-            new AttributeDefinition(Status, ScalarAttributeType.S),
+            new AttributeDefinition(CallerShard, ScalarAttributeType.S),
             new AttributeDefinition(CreatedAt, ScalarAttributeType.S),
-            new AttributeDefinition(Entity, ScalarAttributeType.S),
+            new AttributeDefinition(RunShard, ScalarAttributeType.S),
+            new AttributeDefinition(SweepAt, ScalarAttributeType.S),
         ],
         KeySchema = [new KeySchemaElement(PartitionKey, KeyType.HASH)],
         GlobalSecondaryIndexes =
         [
             new GlobalSecondaryIndex
             {
-                IndexName = StatusIndex,
-                KeySchema = [new KeySchemaElement(Status, KeyType.HASH), new KeySchemaElement(CreatedAt, KeyType.RANGE)],
-                Projection = new Projection { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [.. StatusIndexProjection] },
+                IndexName = CallerIndex,
+                KeySchema = [new KeySchemaElement(CallerShard, KeyType.HASH), new KeySchemaElement(CreatedAt, KeyType.RANGE)],
+                Projection = new Projection { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [Outcome] },
             },
             new GlobalSecondaryIndex
             {
-                IndexName = CreatedIndex,
-                KeySchema = [new KeySchemaElement(Entity, KeyType.HASH), new KeySchemaElement(CreatedAt, KeyType.RANGE)],
-                Projection = new Projection { ProjectionType = ProjectionType.INCLUDE, NonKeyAttributes = [.. StatusIndexProjection, Status] },
+                IndexName = RunIndex,
+                KeySchema = [new KeySchemaElement(RunShard, KeyType.HASH), new KeySchemaElement(SweepAt, KeyType.RANGE)],
+                Projection = new Projection { ProjectionType = ProjectionType.KEYS_ONLY },
             },
         ],
     };

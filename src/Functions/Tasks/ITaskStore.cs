@@ -7,7 +7,7 @@ namespace Functions.Tasks;
 /// </summary>
 public interface ITaskStore
 {
-    /// <summary>Writes a new task (pending); with an idempotency key, atomically with the key's record.</summary>
+    /// <summary>Writes a new task (pending); with an idempotency key, atomically with the key's record (keys are per caller).</summary>
     Task<CreateOutcome> CreateAsync(TaskRecord task, string? fingerprint, CancellationToken cancellationToken);
 
     Task<TaskRecord?> GetAsync(string taskId, CancellationToken cancellationToken);
@@ -21,12 +21,27 @@ public interface ITaskStore
     /// </summary>
     Task<MoveOutcome> ClaimAsync(string taskId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, CancellationToken cancellationToken);
 
-    /// <summary>Frees an idempotency key that still names <paramref name="taskId"/> (its scheduling failed).</summary>
-    Task ReleaseIdempotencyKeyAsync(string key, string taskId, CancellationToken cancellationToken);
+    /// <summary>Frees <paramref name="caller"/>'s idempotency key that still names <paramref name="taskId"/> (its scheduling failed).</summary>
+    Task ReleaseIdempotencyKeyAsync(string caller, string key, string taskId, CancellationToken cancellationToken);
 
     /// <summary>Records the schedule of a retry, if the task is still retrying at that attempt.</summary>
     Task RecordRetryScheduleAsync(string taskId, int attempts, string scheduleName, string scheduleArn, CancellationToken cancellationToken);
 
-    /// <summary>Newest first; one status or all. Throws <see cref="FormatException"/> for a cursor it did not make.</summary>
-    Task<TaskPage> ListAsync(TaskState? status, int limit, string? cursor, CancellationToken cancellationToken);
+    /// <summary>
+    /// Newest first: one caller's tasks, or every caller's (<see cref="TaskFilter.Caller"/> null), of one status or all.
+    /// A page may hold fewer than <paramref name="limit"/> tasks and still have a next cursor (a status filter reads a
+    /// bounded number of tasks per page). Throws <see cref="FormatException"/> for a cursor it did not make for this filter.
+    /// </summary>
+    Task<TaskPage> ListAsync(TaskFilter filter, int limit, string? cursor, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Ids of tasks whose <see cref="TaskRecord.SweepAt"/> is in (<paramref name="after"/>, <paramref name="until"/>],
+    /// finished or not (the sweeper reads each); a page at a time, in no particular order.
+    /// </summary>
+    Task<SweepPage> ListSweepDueAsync(DateTimeOffset after, DateTimeOffset until, string? cursor, CancellationToken cancellationToken);
+
+    /// <summary>Up to when the sweeper has looked (null before its first sweep).</summary>
+    Task<DateTimeOffset?> GetSweptUntilAsync(CancellationToken cancellationToken);
+
+    Task SetSweptUntilAsync(DateTimeOffset until, CancellationToken cancellationToken);
 }

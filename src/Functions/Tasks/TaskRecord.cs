@@ -3,7 +3,13 @@ namespace Functions.Tasks;
 /// <summary>One task as the store holds it. The payload and headers live here, never in the schedule.</summary>
 public sealed record TaskRecord
 {
+    /// <summary>How long past its run_at an unfinished task waits before the sweeper arms it a new wake-up.</summary>
+    public static readonly TimeSpan LostAfter = TimeSpan.FromMinutes(5);
+
     public required string TaskId { get; init; }
+
+    /// <summary>The caller that scheduled it (<see cref="Callers.Caller"/>); only that caller and admins see it.</summary>
+    public string Caller { get; init; } = Callers.Caller.BootstrapName;
     public required TaskState Status { get; init; }
     public required DateTimeOffset RunAt { get; init; }
     public required string Url { get; init; }
@@ -29,4 +35,7 @@ public sealed record TaskRecord
 
     /// <summary>While running: until when the claiming forwarder owns the attempt.</summary>
     public DateTimeOffset? LeaseUntil { get; init; }
+
+    /// <summary>When the sweeper looks at the task if it has not finished by then: <see cref="LostAfter"/> past run_at.</summary>
+    public DateTimeOffset SweepAt => RunAt + LostAfter;
 }

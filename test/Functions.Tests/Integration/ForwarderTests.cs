@@ -312,21 +312,21 @@ public sealed class ForwarderTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task TheSweeperFunction_RearmsATaskLeftPendingByAFunctionThatDied_AndLeavesOthersAlone()
+    public async Task TheSweeperFunction_RearmsATaskLeftPendingPastItsTime_AndLeavesOthersAlone()
     {
         await using var target = await TargetServer.StartAsync();
         await using var api = await ApiAsync();
         var store = api.Store(moto);
         var now = _clock.GetUtcNow();
-        TaskRecord Pending(string id, DateTimeOffset created) => new()
+        TaskRecord Pending(string id, DateTimeOffset runAt) => new()
         {
-            TaskId = id, Status = TaskState.Pending, RunAt = now, Url = target.BaseUrl + "/swept", Method = "POST",
-            Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 3, TimeoutSeconds = 5, CreatedAt = created, UpdatedAt = created,
+            TaskId = id, Status = TaskState.Pending, RunAt = runAt, Url = target.BaseUrl + "/swept", Method = "POST",
+            Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 3, TimeoutSeconds = 5, CreatedAt = now.AddMinutes(-20), UpdatedAt = now.AddMinutes(-20),
         };
         var lost = TaskIds.New();
         var fresh = TaskIds.New();
         await store.CreateAsync(Pending(lost, now.AddMinutes(-10)), null, CancellationToken.None);
-        await store.CreateAsync(Pending(fresh, now), null, CancellationToken.None);
+        await store.CreateAsync(Pending(fresh, now.AddMinutes(-2)), null, CancellationToken.None);
         using var sqs = moto.Sqs();
         await sqs.PurgeQueueAsync(api.DeliveryQueueUrl);
 

@@ -1,5 +1,6 @@
 using Functions.Local.Embedded;
 using Functions.Tasks;
+using Functions.Tasks.Callers;
 using Functions.Tests.Support;
 using Functions.TaskStore;
 using Microsoft.Extensions.Time.Testing;
@@ -25,9 +26,10 @@ public abstract class TaskStoreContract : IAsyncLifetime
 
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private TaskRecord NewTask(TaskState status = TaskState.Pending, DateTimeOffset? runAt = null, string? key = null, int attempts = 0) => new()
+    private TaskRecord NewTask(TaskState status = TaskState.Pending, DateTimeOffset? runAt = null, string? key = null, int attempts = 0, string caller = Caller.BootstrapName) => new()
     {
         TaskId = TaskIds.New(),
+        Caller = caller,
         Status = status,
         RunAt = runAt ?? Clock.GetUtcNow(),
         Url = "https://example.com/hook?x=1",
@@ -43,9 +45,9 @@ public abstract class TaskStoreContract : IAsyncLifetime
         IdempotencyKey = key,
     };
 
-    private async Task<TaskRecord> CreatedAsync(TaskState status = TaskState.Pending, DateTimeOffset? runAt = null, int attempts = 0)
+    private async Task<TaskRecord> CreatedAsync(TaskState status = TaskState.Pending, DateTimeOffset? runAt = null, int attempts = 0, string caller = Caller.BootstrapName)
     {
-        var task = NewTask(status, runAt, attempts: attempts);
+        var task = NewTask(status, runAt, attempts: attempts, caller: caller);
         Assert.True((await Store.CreateAsync(task, null, None)).Created);
         return task;
     }
@@ -88,15 +90,31 @@ public abstract class TaskStoreContract : IAsyncLifetime
 
         Assert.True((await Store.CreateAsync(first, "fp-1", None)).Created);
         var taken = await Store.CreateAsync(second, "fp-2", None);
-        await Store.ReleaseIdempotencyKeyAsync(key, second.TaskId, None);
+        await Store.ReleaseIdempotencyKeyAsync(Caller.BootstrapName, key, second.TaskId, None);
         var stillTaken = await Store.CreateAsync(second, "fp-2", None);
-        await Store.ReleaseIdempotencyKeyAsync(key, first.TaskId, None);
+        await Store.ReleaseIdempotencyKeyAsync("billing", key, first.TaskId, None);
+        var otherCallersKeyIsAnother = await Store.CreateAsync(second, "fp-2", None);
+        await Store.ReleaseIdempotencyKeyAsync(Caller.BootstrapName, key, first.TaskId, None);
         var freed = await Store.CreateAsync(third, "fp-3", None);
 
         Assert.Equal(new CreateOutcome(false, first.TaskId, "fp-1"), taken);
         Assert.Equal(new CreateOutcome(false, first.TaskId, "fp-1"), stillTaken);
+        Assert.Equal(new CreateOutcome(false, first.TaskId, "fp-1"), otherCallersKeyIsAnother);
         Assert.True(freed.Created);
         Assert.Null(await Store.GetAsync(second.TaskId, None));
+    }
+
+    [Fact]
+    public async Task IdempotencyKeys_ArePerCaller()
+    {
+        var key = "k-" + Guid.NewGuid().ToString("N");
+        var billing = NewTask(key: key, caller: "billing");
+        var emails = NewTask(key: key, caller: "emails");
+
+        Assert.True((await Store.CreateAsync(billing, "fp-b", None)).Created);
+        Assert.True((await Store.CreateAsync(emails, "fp-e", None)).Created);
+        Assert.Equal(new CreateOutcome(false, billing.TaskId, "fp-b"), await Store.CreateAsync(NewTask(key: key, caller: "billing"), "fp-b", None));
+        Assert.Equal("emails", (await Store.GetAsync(emails.TaskId, None))!.Caller);
     }
 
     public static TheoryData<TaskState, TaskState> EveryPair()
@@ -294,40 +312,98 @@ public abstract class TaskStoreContract : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AListing_IsNewestFirst_ByStatusOrAll_AcrossPages()
+    public async Task ACallersListing_IsNewestFirst_ByStatusOrAll_AcrossPages()
     {
         var ids = new List<string>();
         for (var i = 0; i < 5; i++)
         {
-            ids.Add((await CreatedAsync(i == 2 ? TaskState.Failed : TaskState.Scheduled)).TaskId);
+            ids.Add((await CreatedAsync(i == 2 ? TaskState.Failed : TaskState.Scheduled, caller: "billing")).TaskId);
+            await CreatedAsync(TaskState.Scheduled, caller: "emails");
             Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        async Task<List<string>> All(TaskState? status)
-        {
-            var seen = new List<string>();
-            string? cursor = null;
-            do
-            {
-                var page = await Store.ListAsync(status, 2, cursor, None);
-                Assert.InRange(page.Tasks.Count, 0, 2);
-                seen.AddRange(page.Tasks.Select(t => t.TaskId));
-                cursor = page.NextCursor;
-            }
-            while (cursor is not null && seen.Count < 20);
-            return seen;
-        }
+        await Store.MoveAsync(ids[3], TaskState.Running, new TaskChanges(), None);
+        await Store.MoveAsync(ids[3], TaskState.Succeeded, new TaskChanges(), None);
 
-        Assert.Equal(Enumerable.Reverse(ids), await All(null));
-        Assert.Equal(Enumerable.Reverse(ids).Where(id => id != ids[2]), await All(TaskState.Scheduled));
-        Assert.Equal([ids[2]], await All(TaskState.Failed));
-        var listed = Assert.Single((await Store.ListAsync(TaskState.Failed, 10, null, None)).Tasks);
+        Assert.Equal(Enumerable.Reverse(ids), await AllAsync(new TaskFilter("billing", null), 2));
+        Assert.Equal(Enumerable.Reverse(ids).Where(id => id != ids[2] && id != ids[3]), await AllAsync(new TaskFilter("billing", TaskState.Scheduled), 2));
+        Assert.Equal([ids[2]], await AllAsync(new TaskFilter("billing", TaskState.Failed), 2));
+        Assert.Equal([ids[3]], await AllAsync(new TaskFilter("billing", TaskState.Succeeded), 2));
+        var listed = Assert.Single((await Store.ListAsync(new TaskFilter("billing", TaskState.Failed), 10, null, None)).Tasks);
         Assert.Equal(TaskState.Failed, listed.Status);
         Assert.Equal("https://example.com/hook?x=1", listed.Url);
+        Assert.Equal("billing", listed.Caller);
+        Assert.Empty(await AllAsync(new TaskFilter("nobody", null), 2));
     }
 
     [Fact]
-    public async Task ACursorItDidNotMake_OrFromAnotherStatus_IsAFormatException()
+    public async Task AListing_OfManyTasks_MissesNoneAndRepeatsNone_AcrossShardsAndPages()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 45; i++)
+        {
+            ids.Add((await CreatedAsync(TaskState.Scheduled, caller: "billing")).TaskId);
+            Clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.Equal(Enumerable.Reverse(ids), await AllAsync(new TaskFilter("billing", null), 7));
+        Assert.Equal(Enumerable.Reverse(ids), await AllAsync(new TaskFilter("billing", null), 100));
+    }
+
+    [Fact]
+    public async Task EveryCallersListing_IsLatestRunFirst_AndFiltersByStatus()
+    {
+        var late = await CreatedAsync(TaskState.Scheduled, Clock.GetUtcNow().AddHours(2), caller: "emails");
+        var early = await CreatedAsync(TaskState.Scheduled, Clock.GetUtcNow().AddHours(1), caller: "billing");
+        var failed = await CreatedAsync(TaskState.Failed, Clock.GetUtcNow().AddMinutes(1), caller: "billing");
+
+        Assert.Equal([late.TaskId, early.TaskId, failed.TaskId], await AllAsync(new TaskFilter(null, null), 2));
+        Assert.Equal([failed.TaskId], await AllAsync(new TaskFilter(null, TaskState.Failed), 2));
+    }
+
+    [Fact]
+    public async Task TheSweepListing_HoldsTheTasksWhoseSweepTimeIsInTheWindow_AndTheCheckpointKeepsItsTime()
+    {
+        var now = Clock.GetUtcNow();
+        var due = await CreatedAsync(TaskState.Scheduled, now.AddMinutes(-10));
+        var retried = await CreatedAsync(TaskState.Running, now.AddMinutes(-30), attempts: 1);
+        await Store.MoveAsync(retried.TaskId, TaskState.Retrying, new TaskChanges { RunAt = now.AddHours(1) }, None);
+        await CreatedAsync(TaskState.Scheduled, now.AddHours(3));
+        await CreatedAsync(TaskState.Scheduled, now.AddDays(-3));
+
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Store.ListSweepDueAsync(now.AddDays(-1), now, cursor, None);
+            ids.AddRange(page.TaskIds);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal([due.TaskId], ids);
+        Assert.Null(await Store.GetSweptUntilAsync(None));
+        await Store.SetSweptUntilAsync(now, None);
+        Assert.Equal(now, await Store.GetSweptUntilAsync(None));
+    }
+
+    private async Task<List<string>> AllAsync(TaskFilter filter, int limit)
+    {
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Store.ListAsync(filter, limit, cursor, None);
+            Assert.InRange(page.Tasks.Count, 0, limit);
+            seen.AddRange(page.Tasks.Select(t => t.TaskId));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && seen.Count < 200);
+        return seen;
+    }
+
+    [Fact]
+    public async Task ACursorItDidNotMake_OrFromAnotherFilter_IsAFormatException()
     {
         for (var i = 0; i < 3; i++)
         {
@@ -335,11 +411,13 @@ public abstract class TaskStoreContract : IAsyncLifetime
             Clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        var cursor = (await Store.ListAsync(TaskState.Scheduled, 1, null, None)).NextCursor!;
+        var scheduled = new TaskFilter(Caller.BootstrapName, TaskState.Scheduled);
+        var cursor = (await Store.ListAsync(scheduled, 1, null, None)).NextCursor!;
 
-        await Assert.ThrowsAsync<FormatException>(() => Store.ListAsync(null, 1, cursor, None));
-        await Assert.ThrowsAsync<FormatException>(() => Store.ListAsync(TaskState.Scheduled, 1, "not-a-cursor", None));
-        Assert.Single((await Store.ListAsync(TaskState.Scheduled, 1, cursor, None)).Tasks);
+        await Assert.ThrowsAsync<FormatException>(() => Store.ListAsync(new TaskFilter(Caller.BootstrapName, null), 1, cursor, None));
+        await Assert.ThrowsAsync<FormatException>(() => Store.ListAsync(new TaskFilter("billing", TaskState.Scheduled), 1, cursor, None));
+        await Assert.ThrowsAsync<FormatException>(() => Store.ListAsync(scheduled, 1, "not-a-cursor", None));
+        Assert.Single((await Store.ListAsync(scheduled, 1, cursor, None)).Tasks);
     }
 }
 

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using Functions.Tasks;
 using Functions.TaskStore;
 using Functions.Tests.Support;
 
@@ -20,7 +21,7 @@ public sealed class TasksTableTests(MotoServer moto)
         var described = (await dynamoDb.DescribeTableAsync(table)).Table;
         Assert.Equal(TaskTableSchema.PartitionKey, Assert.Single(described.KeySchema).AttributeName);
         Assert.Equal(
-            new[] { TaskTableSchema.CreatedIndex, TaskTableSchema.StatusIndex },
+            new[] { TaskTableSchema.CallerIndex, TaskTableSchema.RunIndex },
             described.GlobalSecondaryIndexes.Select(i => i.IndexName).Order(StringComparer.Ordinal));
         var ttl = (await dynamoDb.DescribeTimeToLiveAsync(table)).TimeToLiveDescription;
         Assert.Equal(TaskTableSchema.ExpiresAt, ttl.AttributeName);
@@ -28,34 +29,42 @@ public sealed class TasksTableTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task StatusIndex_ListsOneStatusNewestFirst_AndLeavesOutItemsWithoutStatus()
+    public async Task TheIndexes_HoldOnlyTaskItems_UnderTheirShards()
     {
         using var dynamoDb = moto.DynamoDb();
         var table = "tasks-" + Guid.NewGuid().ToString("N");
         await TaskTableSchema.EnsureCreatedAsync(dynamoDb, table, CancellationToken.None);
-        foreach (var (id, status, created) in new[] { ("a", "scheduled", "2026-11-30T06:00:00.000Z"), ("b", "scheduled", "2026-11-30T06:00:02.000Z"), ("c", "failed", "2026-11-30T06:00:01.000Z") })
+        var store = new DynamoTaskStore(dynamoDb, new TaskStoreSettings(table, TimeSpan.FromDays(30)), TimeProvider.System);
+        var now = DateTimeOffset.UtcNow;
+        var task = new TaskRecord
         {
-            await dynamoDb.PutItemAsync(table, new Dictionary<string, AttributeValue>
-            {
-                [TaskTableSchema.PartitionKey] = new("task#" + id),
-                [TaskTableSchema.Status] = new(status),
-                [TaskTableSchema.CreatedAt] = new(created),
-                ["task_id"] = new(id),
-            });
-        }
+            TaskId = TaskIds.New(),
+            Caller = "billing",
+            Status = TaskState.Pending,
+            RunAt = now,
+            Url = "https://example.com/",
+            Method = "POST",
+            Headers = new Dictionary<string, string>(),
+            Data = "{}",
+            MaxAttempts = 3,
+            TimeoutSeconds = 30,
+            CreatedAt = now,
+            UpdatedAt = now,
+            IdempotencyKey = "k",
+        };
+        await store.CreateAsync(task, "fp", CancellationToken.None);
 
-        await dynamoDb.PutItemAsync(table, new Dictionary<string, AttributeValue> { [TaskTableSchema.PartitionKey] = new("idem#k") });
-
-        var page = await dynamoDb.QueryAsync(new QueryRequest
+        var byCaller = await dynamoDb.QueryAsync(new QueryRequest
         {
             TableName = table,
-            IndexName = TaskTableSchema.StatusIndex,
-            KeyConditionExpression = "#s = :s",
-            ExpressionAttributeNames = new Dictionary<string, string> { ["#s"] = TaskTableSchema.Status },
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":s"] = new("scheduled") },
-            ScanIndexForward = false,
+            IndexName = TaskTableSchema.CallerIndex,
+            KeyConditionExpression = "caller_shard = :s",
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":s"] = new($"billing#{task.TaskId[^1]}") },
         });
+        var byRun = await dynamoDb.ScanAsync(new ScanRequest { TableName = table, IndexName = TaskTableSchema.RunIndex });
 
-        Assert.Equal(["b", "a"], page.Items.Select(i => i["task_id"].S));
+        Assert.Equal("task#" + task.TaskId, Assert.Single(byCaller.Items)[TaskTableSchema.PartitionKey].S);
+        Assert.Equal("task#" + task.TaskId, Assert.Single(byRun.Items)[TaskTableSchema.PartitionKey].S);
+        Assert.Equal($"run#{task.TaskId[^1]}", byRun.Items[0][TaskTableSchema.RunShard].S);
     }
 }

@@ -8,6 +8,7 @@ using Functions.Local.Embedded;
 using Functions.Scheduler;
 using Functions.Serialization;
 using Functions.Tasks;
+using Functions.Tasks.Callers;
 using Functions.Tasks.Requests;
 using Functions.Tasks.Scheduling;
 using Functions.Tasks.WakeUps;
@@ -40,8 +41,9 @@ internal sealed class DeliveryRig : IDisposable
         _logProvider = new JsonLoggerProvider("ForwarderFunction", "test", Logs, LogLevel.Information);
         _loggers = LoggerFactory.Create(logging => logging.AddProvider(_logProvider));
         var wakeUps = new WakeUpTimer(new SchedulerWakeUps(Scheduler, new SchedulerSettings(Group, TestSettings.SchedulerRoleArn, TestSettings.ForwarderArn, TestSettings.DeadLetterQueueArn)), Queues, precision);
-        var signer = new WebhookSigner(WebhookKey.ParseList(TestSettings.SigningSecret));
-        var call = new TargetCall(new HttpClient(Target), signer, new ServiceInfo("ForwarderFunction", "test", "1.2.3+abc"), Clock, _loggers.CreateLogger<TargetCall>());
+        Callers = new LocalCallerStore(Database);
+        Secrets = new SigningSecrets(WebhookKey.ParseList(TestSettings.SigningSecret), Callers, TimeSpan.Zero, SigningSecrets.DefaultGrace, Clock);
+        var call = new TargetCall(new HttpClient(Target), Secrets, new ServiceInfo("ForwarderFunction", "test", "1.2.3+abc"), Clock, _loggers.CreateLogger<TargetCall>());
         Forwarding = new ForwardingService(Store, wakeUps, call, Backoff, new DeadLetters(Queues, Clock, _loggers.CreateLogger<DeadLetters>()), Clock, _loggers.CreateLogger<ForwardingService>());
         Scheduling = new TaskSchedulingService(new ScheduleRequestValidator(TargetPolicy.FromSetting(null)), Store, wakeUps, Clock, _loggers.CreateLogger<TaskSchedulingService>());
         Sweeper = new LostWakeUpSweeper(Store, wakeUps, Clock, _loggers.CreateLogger<LostWakeUpSweeper>());
@@ -59,6 +61,10 @@ internal sealed class DeliveryRig : IDisposable
 
     public LocalScheduler Scheduler { get; }
 
+    public LocalCallerStore Callers { get; }
+
+    public SigningSecrets Secrets { get; }
+
     public LocalDeliveryQueues Queues { get; }
 
     public ScriptedTarget Target { get; } = new();
@@ -72,10 +78,10 @@ internal sealed class DeliveryRig : IDisposable
     public LostWakeUpSweeper Sweeper { get; }
 
     /// <summary>Schedules a task to <see cref="TargetUrl"/> with the given request fields; the accepted task.</summary>
-    public async Task<TaskRecord> ScheduleAsync(string fields)
+    public async Task<TaskRecord> ScheduleAsync(string fields, string caller = Caller.BootstrapName)
     {
         var request = JsonSerializer.Deserialize($$"""{"url": "{{TargetUrl}}", "data": {"order": 42}, {{fields}}}""", FunctionsJsonContext.Default.ScheduleTaskRequest)!;
-        var result = await Scheduling.ScheduleAsync(request, "https://api.example.com/api/v1/tasks/callback", CancellationToken.None);
+        var result = await Scheduling.ScheduleAsync(request, new Caller(caller, caller == Caller.BootstrapName), "https://api.example.com/api/v1/tasks/callback", CancellationToken.None);
         return Assert.IsType<ScheduleResult.Accepted>(result).Task;
     }
 

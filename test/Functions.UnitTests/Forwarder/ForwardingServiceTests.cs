@@ -317,27 +317,40 @@ public sealed class ForwardingServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task TheSweeper_RearmsTasksWhoseWakeUpWasLost_AndLeavesTheOthers()
+    public async Task TheSweeper_RearmsUnfinishedTasksPastTheirSweepTime_OnceEach_AndLeavesTheOthers()
     {
         var fresh = await _rig.ScheduleAsync("\"delay_minutes\": 60");
         var now = _rig.Clock.GetUtcNow();
         var lost = new TaskRecord
         {
-            TaskId = TaskIds.New(), Status = TaskState.Pending, RunAt = now.AddMinutes(-1), Url = DeliveryRig.TargetUrl, Method = "POST",
-            Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 3, TimeoutSeconds = 5, CreatedAt = now.AddMinutes(-10), UpdatedAt = now.AddMinutes(-10),
+            TaskId = TaskIds.New(), Status = TaskState.Pending, RunAt = now.AddMinutes(-10), Url = DeliveryRig.TargetUrl, Method = "POST",
+            Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 3, TimeoutSeconds = 5, CreatedAt = now.AddMinutes(-20), UpdatedAt = now.AddMinutes(-20),
         };
-        var young = lost with { TaskId = TaskIds.New(), CreatedAt = now.AddMinutes(-1) };
-        await _rig.Store.CreateAsync(lost, null, CancellationToken.None);
-        await _rig.Store.CreateAsync(young, null, CancellationToken.None);
+        var young = lost with { TaskId = TaskIds.New(), RunAt = now.AddMinutes(-1) };
+        var finished = lost with { TaskId = TaskIds.New(), Status = TaskState.Succeeded };
+        var working = lost with { TaskId = TaskIds.New(), Status = TaskState.Running, Attempts = 1, LeaseUntil = now.AddMinutes(1) };
+        foreach (var task in new[] { lost, young, finished, working })
+        {
+            await _rig.Store.CreateAsync(task, null, CancellationToken.None);
+        }
 
-        var rearmed = await _rig.Sweeper.SweepAsync(Functions.Hosting.InvocationContext.Create("sweep", TimeSpan.FromSeconds(60), _rig.Clock));
+        var first = await SweepAsync();
+        var again = await SweepAsync();
+        var wokenNow = await _rig.VisibleWakeUpsAsync();
+        _rig.Clock.Advance(TimeSpan.FromMinutes(5));
+        var later = await SweepAsync();
 
-        Assert.Equal(1, rearmed);
-        Assert.Equal([lost.TaskId], await _rig.VisibleWakeUpsAsync());
+        Assert.Equal(2, first);
+        Assert.Equal(0, again);
+        Assert.Equal([lost.TaskId], wokenNow);
+        Assert.Equal(1, later);
+        Assert.Equal(new[] { working.TaskId, young.TaskId }.Order(StringComparer.Ordinal), (await _rig.VisibleWakeUpsAsync()).Order(StringComparer.Ordinal));
         await _rig.WakeAsync(lost.TaskId);
         Assert.Equal(TaskState.Succeeded, (await _rig.TaskAsync(lost.TaskId)).Status);
         Assert.Equal(TaskState.Scheduled, (await _rig.TaskAsync(fresh.TaskId)).Status);
     }
+
+    private Task<int> SweepAsync() => _rig.Sweeper.SweepAsync(Functions.Hosting.InvocationContext.Create("sweep", TimeSpan.FromSeconds(60), _rig.Clock));
 
     public void Dispose() => _rig.Dispose();
 }

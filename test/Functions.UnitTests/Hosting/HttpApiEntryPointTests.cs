@@ -172,39 +172,71 @@ public sealed class HttpApiEntryPointTests : IDisposable
     }
 
     [Fact]
-    public async Task ARouteThatRequiresTheToken_IsAuthenticatedBeforeTheHandler()
+    public async Task ARouteThatRequiresTheToken_IsAuthenticatedBeforeTheHandler_WhichGetsTheCaller()
     {
-        using var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<IRequestAuthenticator>(new Functions.Api.ApiTokenAuthenticator("secret-token"))
-            .BuildServiceProvider();
-        var guarded = Function with { Bindings = [new Functions.Hosting.Annotations.RequiresApiTokenAttribute()] };
-        var calls = 0;
-        var entryPoint = HttpApiEntryPoint.Create(guarded, services, (_, _) =>
-        {
-            calls++;
-            return ValueTask.FromResult(HttpResults.Json(200, "done", FunctionsJsonContext.Default.String));
-        });
-        string Event(string? token)
-        {
-            var node = System.Text.Json.Nodes.JsonNode.Parse(HttpEvents.Create("POST", "/api/v1/things/1", "{}"))!;
-            if (token is not null)
-            {
-                node["headers"]!["authorization"] = "Bearer " + token;
-            }
-
-            return node.ToJsonString();
-        }
+        var (entryPoint, calls, _) = Guarded(adminOnly: false, out var issue);
+        var key = await issue("billing", false);
 
         var missing = await TestHost.InvokeHttpAsync(entryPoint, Event(null));
         var wrong = await TestHost.InvokeHttpAsync(entryPoint, Event("secret-tokeN"));
-        var right = await TestHost.InvokeHttpAsync(entryPoint, Event("secret-token"));
+        var forged = await TestHost.InvokeHttpAsync(entryPoint, Event(key[..^1] + (key[^1] == 'A' ? 'B' : 'A')));
+        var bootstrap = await TestHost.InvokeHttpAsync(entryPoint, Event("secret-token"));
+        var caller = await TestHost.InvokeHttpAsync(entryPoint, Event(key));
 
         Assert.Equal(401, missing.StatusCode);
         Assert.Equal("Bearer", missing.Headers!["www-authenticate"]);
         Assert.Equal(401, wrong.StatusCode);
-        Assert.Equal(200, right.StatusCode);
-        Assert.Equal(1, calls);
+        Assert.Equal(401, forged.StatusCode);
+        Assert.Equal(200, bootstrap.StatusCode);
+        Assert.Equal(200, caller.StatusCode);
+        Assert.Equal(["admin:True", "billing:False"], calls);
+    }
+
+    [Fact]
+    public async Task AnAdminRoute_RefusesACallerThatIsNoAdmin_With403_BeforeTheHandler()
+    {
+        var (entryPoint, calls, _) = Guarded(adminOnly: true, out var issue);
+        var caller = await issue("billing", false);
+        var admin = await issue("ops", true);
+
+        var refused = await TestHost.InvokeHttpAsync(entryPoint, Event(caller));
+        var allowed = await TestHost.InvokeHttpAsync(entryPoint, Event(admin));
+
+        Assert.Equal(403, refused.StatusCode);
+        Assert.Equal(200, allowed.StatusCode);
+        Assert.Equal(["ops:True"], calls);
+    }
+
+    private (FunctionEntryPoint EntryPoint, List<string> Calls, ServiceProvider Services) Guarded(bool adminOnly, out Func<string, bool, Task<string>> issue)
+    {
+        var database = new Functions.Local.Embedded.LocalDatabase(Path.Combine(Path.GetTempPath(), $"auth-{Guid.NewGuid():N}.db"));
+        var keys = new Functions.Tasks.Callers.ApiKeyService(new Functions.Local.Embedded.LocalCallerStore(database), TimeSpan.Zero, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Functions.Tasks.Callers.ApiKeyService>.Instance);
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton<IRequestAuthenticator>(new Functions.Api.ApiKeyAuthenticator("secret-token", keys))
+            .BuildServiceProvider();
+        _disposables.Add(services);
+        _disposables.Add(database);
+        var guarded = Function with { Bindings = [new Functions.Hosting.Annotations.RequiresApiTokenAttribute { AdminOnly = adminOnly }] };
+        var calls = new List<string>();
+        var entryPoint = HttpApiEntryPoint.Create(guarded, services, (request, _) =>
+        {
+            calls.Add($"{request.Caller!.Name}:{request.Caller.IsAdmin}");
+            return ValueTask.FromResult(HttpResults.Json(200, "done", FunctionsJsonContext.Default.String));
+        });
+        issue = async (caller, admin) => (await keys.CreateAsync(caller, admin, CancellationToken.None)).Key;
+        return (entryPoint, calls, services);
+    }
+
+    private static string Event(string? token)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(HttpEvents.Create("POST", "/api/v1/things/1", "{}"))!;
+        if (token is not null)
+        {
+            node["headers"]!["authorization"] = "Bearer " + token;
+        }
+
+        return node.ToJsonString();
     }
 
     [Fact]
@@ -215,8 +247,11 @@ public sealed class HttpApiEntryPointTests : IDisposable
         Assert.Throws<InvalidOperationException>(() => HttpApiEntryPoint.Create(guarded, _services, (_, _) => ValueTask.FromResult(new HttpApiResponse())));
     }
 
+    private readonly List<IDisposable> _disposables = [];
+
     public void Dispose()
     {
+        _disposables.ForEach(d => d.Dispose());
         _services.Dispose();
         _logs.Dispose();
     }

@@ -20,23 +20,32 @@ public sealed class LeastPrivilegeTests
     private const string Token = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ApiTokenParameterName}";
     private const string Secret = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SigningSecretParameterName}";
 
+    private const string Keys = $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=apikey#*";
+
     private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
     {
         ["HealthFunction"] = [],
         ["ScheduleTaskFunction"] =
         [
             $"ssm:GetParameter {Token}",
+            Keys,
             $"dynamodb:PutItem,dynamodb:GetItem,dynamodb:UpdateItem,dynamodb:DeleteItem {Table} keys=task#*,idem#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule,scheduler:DeleteSchedule {Schedules}",
             $"iam:PassRole {Role}",
             $"sqs:SendMessage {Delivery}",
         ],
-        ["GetTaskFunction"] = [$"ssm:GetParameter {Token}", $"dynamodb:GetItem {Table} keys=task#*"],
-        ["ListTasksFunction"] = [$"ssm:GetParameter {Token}", $"dynamodb:Query {Indexes}"],
-        ["CancelTaskFunction"] = [$"ssm:GetParameter {Token}", $"dynamodb:UpdateItem {Table} keys=task#*", $"scheduler:DeleteSchedule {Schedules}"],
+        ["GetTaskFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:GetItem {Table} keys=task#*"],
+        ["ListTasksFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:Query {Indexes}", $"dynamodb:BatchGetItem {Table} keys=task#*"],
+        ["CancelTaskFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*", $"scheduler:DeleteSchedule {Schedules}"],
+        ["CreateKeyFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:PutItem {Table} keys=apikey#*"],
+        ["ListKeysFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:Query {Indexes}", $"dynamodb:BatchGetItem {Table} keys=apikey#*"],
+        ["RevokeKeyFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:UpdateItem {Table} keys=apikey#*"],
+        ["GetSigningSecretFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:GetItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}"],
+        ["RotateSigningSecretFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:UpdateItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}"],
         ["ForwarderFunction"] =
         [
             $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*",
+            $"dynamodb:GetItem {Table} keys=caller#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
             $"iam:PassRole {Role}",
             $"sqs:SendMessage {Delivery}",
@@ -47,6 +56,7 @@ public sealed class LeastPrivilegeTests
         [
             $"dynamodb:Query {Indexes}",
             $"dynamodb:GetItem {Table} keys=task#*",
+            $"dynamodb:PutItem,dynamodb:GetItem {Table} keys=sweep#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
             $"iam:PassRole {Role}",
             $"sqs:SendMessage {Delivery}",

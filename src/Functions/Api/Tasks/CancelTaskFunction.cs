@@ -11,7 +11,7 @@ public sealed class CancelTaskFunction(TaskCancellationService cancellation)
     [LambdaFunction("CancelTaskFunction", MemorySize = 512, Timeout = 10, Description = "Cancels a task and deletes its schedule.")]
     [HttpApi("DELETE", "/api/v1/tasks/{task_id}")]
     [RequiresApiToken]
-    [UsesTaskTable(TableAccess.Update, "task#*")]
+    [UsesTaskTable(TableAccess.Read | TableAccess.Update, "task#*")]
     [UsesScheduler(SchedulerAccess.Delete)]
     public async Task<HttpApiResponse> Cancel(HttpApiRequest request, InvocationContext context)
     {
@@ -20,7 +20,7 @@ public sealed class CancelTaskFunction(TaskCancellationService cancellation)
             return invalid;
         }
 
-        var result = await cancellation.CancelAsync(taskId, context.CancellationToken).ConfigureAwait(false);
+        var result = await cancellation.CancelAsync(request.CallerOf(), taskId, context.CancellationToken).ConfigureAwait(false);
         return TaskResults.Cancelled(result, taskId, context.RequestId);
     }
 }

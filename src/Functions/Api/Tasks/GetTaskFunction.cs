@@ -1,12 +1,12 @@
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Hosting.Http;
-using Functions.Tasks;
+using Functions.Tasks.Scheduling;
 
 namespace Functions.Api.Tasks;
 
 /// <summary><c>GET /api/v1/tasks/{task_id}</c>: one task's status and last result.</summary>
-public sealed class GetTaskFunction(ITaskStore store)
+public sealed class GetTaskFunction(TaskQueries tasks)
 {
     [LambdaFunction("GetTaskFunction", MemorySize = 512, Timeout = 10, Description = "Reads one task.")]
     [HttpApi("GET", "/api/v1/tasks/{task_id}")]
@@ -19,7 +19,7 @@ public sealed class GetTaskFunction(ITaskStore store)
             return invalid;
         }
 
-        var task = await store.GetAsync(taskId, context.CancellationToken).ConfigureAwait(false);
+        var task = await tasks.GetAsync(request.CallerOf(), taskId, context.CancellationToken).ConfigureAwait(false);
         return TaskResults.Found(task, taskId, context.RequestId);
     }
 }

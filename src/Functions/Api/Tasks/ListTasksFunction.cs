@@ -1,17 +1,17 @@
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Hosting.Http;
-using Functions.Tasks;
+using Functions.Tasks.Scheduling;
 
 namespace Functions.Api.Tasks;
 
-/// <summary><c>GET /api/v1/tasks?status=&amp;limit=&amp;cursor=</c>: tasks newest first, a page at a time.</summary>
-public sealed class ListTasksFunction(ITaskStore store)
+/// <summary><c>GET /api/v1/tasks?status=&amp;caller=&amp;limit=&amp;cursor=</c>: the caller's tasks newest first (an admin's: every caller's, latest run first, or one caller's), a page at a time.</summary>
+public sealed class ListTasksFunction(TaskQueries tasks)
 {
     [LambdaFunction("ListTasksFunction", MemorySize = 512, Timeout = 10, Description = "Lists tasks newest first, by status or all.")]
     [HttpApi("GET", "/api/v1/tasks")]
     [RequiresApiToken]
-    [UsesTaskTable(TableAccess.Query)]
+    [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead, "task#*")]
     public async Task<HttpApiResponse> List(HttpApiRequest request, InvocationContext context)
     {
         if (!TaskListQuery.TryParse(request, context.RequestId, out var query, out var invalid))
@@ -19,13 +19,7 @@ public sealed class ListTasksFunction(ITaskStore store)
             return invalid;
         }
 
-        try
-        {
-            return TaskResults.Listed(await store.ListAsync(query.Status, query.Limit, query.Cursor, context.CancellationToken).ConfigureAwait(false));
-        }
-        catch (FormatException ex)
-        {
-            return HttpResults.BadRequest("cursor", ex.Message, context.RequestId);
-        }
+        var result = await tasks.ListAsync(request.CallerOf(), query.Caller, query.Status, query.Limit, query.Cursor, context.CancellationToken).ConfigureAwait(false);
+        return TaskResults.Listed(result, context.RequestId);
     }
 }

@@ -22,7 +22,7 @@ public sealed class ScheduleTaskFunction(TaskSchedulingService scheduling, Callb
             return invalid;
         }
 
-        var result = await scheduling.ScheduleAsync(body, callbackUrl.For(request), context.CancellationToken).ConfigureAwait(false);
+        var result = await scheduling.ScheduleAsync(body, request.CallerOf(), callbackUrl.For(request), context.CancellationToken).ConfigureAwait(false);
         return TaskResults.Scheduled(result, context.RequestId);
     }
 }

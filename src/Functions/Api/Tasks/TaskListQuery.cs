@@ -2,11 +2,12 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Functions.Hosting.Http;
 using Functions.Tasks;
+using Functions.Tasks.Callers;
 
 namespace Functions.Api.Tasks;
 
-/// <summary>The query of GET /api/v1/tasks: <c>status</c> (one or all), <c>limit</c> (1-100, 20), <c>cursor</c>.</summary>
-public sealed record TaskListQuery(TaskState? Status, int Limit, string? Cursor)
+/// <summary>The query of GET /api/v1/tasks: <c>status</c> (one or all), <c>caller</c> (admins: one caller's), <c>limit</c> (1-100, 20), <c>cursor</c>.</summary>
+public sealed record TaskListQuery(TaskState? Status, string? Caller, int Limit, string? Cursor)
 {
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
@@ -36,7 +37,14 @@ public sealed record TaskListQuery(TaskState? Status, int Limit, string? Cursor)
             return false;
         }
 
-        query = new TaskListQuery(status, limit, request.QueryParameter("cursor") is { Length: > 0 } cursor ? cursor : null);
+        var caller = request.QueryParameter("caller") is { Length: > 0 } named ? named : null;
+        if (caller is not null && !CallerNames.IsValid(caller))
+        {
+            problem = HttpResults.BadRequest("caller", CallerNames.Rule, requestId);
+            return false;
+        }
+
+        query = new TaskListQuery(status, caller, limit, request.QueryParameter("cursor") is { Length: > 0 } cursor ? cursor : null);
         return true;
     }
 }

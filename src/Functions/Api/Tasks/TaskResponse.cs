@@ -6,6 +6,7 @@ namespace Functions.Api.Tasks;
 /// <summary>One task as GET /api/v1/tasks/{task_id} and the list show it.</summary>
 public sealed record TaskResponse(
     [property: JsonPropertyName("task_id")] string TaskId,
+    [property: JsonPropertyName("caller")] string Caller,
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("run_at")] string RunAt,
     [property: JsonPropertyName("url")] string Url,
@@ -23,6 +24,7 @@ public sealed record TaskResponse(
         ArgumentNullException.ThrowIfNull(task);
         return new(
             task.TaskId,
+            task.Caller,
             TaskStateMachine.Name(task.Status),
             Timestamps.Format(task.RunAt),
             task.Url,

@@ -54,11 +54,20 @@ public static class TaskResults
         ? NotFound(taskId, requestId)
         : HttpResults.Json(200, TaskResponse.From(task), FunctionsJsonContext.Default.TaskResponse);
 
-    public static HttpApiResponse Listed(TaskPage page)
+    public static HttpApiResponse Listed(ListResult result, string requestId) => result switch
     {
-        ArgumentNullException.ThrowIfNull(page);
-        return HttpResults.Json(200, new TaskListResponse([.. page.Tasks.Select(TaskResponse.From)], page.NextCursor), FunctionsJsonContext.Default.TaskListResponse);
-    }
+        ListResult.Listed(var page) => HttpResults.Json(200, new TaskListResponse([.. page.Tasks.Select(TaskResponse.From)], page.NextCursor), FunctionsJsonContext.Default.TaskListResponse),
+        ListResult.BadCursor(var message) => HttpResults.BadRequest("cursor", message, requestId),
+        ListResult.Forbidden(var message) => HttpResults.Problem(new ProblemDetails
+        {
+            Title = "Forbidden",
+            Status = 403,
+            Detail = message,
+            RequestId = requestId,
+            Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["caller"] = [message] },
+        }),
+        _ => throw new ArgumentOutOfRangeException(nameof(result), "Unknown list result."),
+    };
 
     public static HttpApiResponse Cancelled(CancelResult result, string taskId, string requestId) => result switch
     {

@@ -20,4 +20,7 @@ public enum TableAccess
 
     /// <summary>dynamodb:Query on the table's indexes (listings).</summary>
     Query = 16,
+
+    /// <summary>dynamodb:BatchGetItem (a listing reads the tasks its index entries name).</summary>
+    BatchRead = 32,
 }

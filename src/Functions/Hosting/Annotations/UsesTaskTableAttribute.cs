@@ -13,6 +13,7 @@ public sealed class UsesTaskTableAttribute(TableAccess access, params string[] l
         (TableAccess.Read, "dynamodb:GetItem"),
         (TableAccess.Update, "dynamodb:UpdateItem"),
         (TableAccess.Delete, "dynamodb:DeleteItem"),
+        (TableAccess.BatchRead, "dynamodb:BatchGetItem"),
     ];
 
     public TableAccess Access { get; } = access;

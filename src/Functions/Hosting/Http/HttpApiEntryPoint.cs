@@ -11,9 +11,10 @@ public delegate ValueTask<HttpApiResponse> HttpApiHandler(HttpApiRequest request
 
 /// <summary>
 /// Turns an HTTP API handler into a <see cref="FunctionEntryPoint"/>: reads and checks the payload 2.0 event,
-/// checks it is for this function's route, authenticates it when the function requires the API token, calls the
-/// handler, and writes the response. A client's mistake (bad JSON, not payload 2.0, undecodable base64 body,
-/// other route or method, no valid token) is a 4xx problem+json; an unexpected exception is logged with its
+/// checks it is for this function's route, authenticates it when the function requires the API token (and refuses a
+/// caller that is not an admin on an admin route, 403), calls the handler with the caller on the request, and writes
+/// the response. A client's mistake (bad JSON, not payload 2.0, undecodable base64 body, other route or method, no
+/// valid key) is a 4xx problem+json; an unexpected exception is logged with its
 /// object and answered with a generic 500. Nothing escapes.
 /// </summary>
 public static partial class HttpApiEntryPoint
@@ -26,9 +27,10 @@ public static partial class HttpApiEntryPoint
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Functions.HttpApi");
         // Resolved at init: a function that needs the token fails its init when the token cannot be read.
         var authenticator = function.RequiresApiToken ? services.GetRequiredService<IRequestAuthenticator>() : null;
+        var adminOnly = function.AdminOnly;
         return async (@event, context) =>
         {
-            var response = await HandleAsync(route, authenticator, handler, logger, @event, context).ConfigureAwait(false);
+            var response = await HandleAsync(route, authenticator, adminOnly, handler, logger, @event, context).ConfigureAwait(false);
             var output = new MemoryStream();
             // In memory only, and never cancelled: a handler stopped by the deadline token still gets its 500 written.
             await JsonSerializer.SerializeAsync(output, response, FunctionsJsonContext.Default.HttpApiResponse, CancellationToken.None).ConfigureAwait(false);
@@ -37,7 +39,7 @@ public static partial class HttpApiEntryPoint
         };
     }
 
-    private static async ValueTask<HttpApiResponse> HandleAsync(HttpRoute route, IRequestAuthenticator? authenticator, HttpApiHandler handler, ILogger logger, Stream @event, InvocationContext context)
+    private static async ValueTask<HttpApiResponse> HandleAsync(HttpRoute route, IRequestAuthenticator? authenticator, bool adminOnly, HttpApiHandler handler, ILogger logger, Stream @event, InvocationContext context)
     {
         HttpApiRequest? request;
         try
@@ -99,9 +101,20 @@ public static partial class HttpApiEntryPoint
 
         try
         {
-            if (authenticator?.Authenticate(request) is { IsAuthenticated: false, Refusal: { } refusal })
+            if (authenticator is not null)
             {
-                return refusal;
+                var authentication = await authenticator.AuthenticateAsync(request, context.CancellationToken).ConfigureAwait(false);
+                if (authentication is { IsAuthenticated: false, Refusal: { } refusal })
+                {
+                    return refusal;
+                }
+
+                if (adminOnly && authentication.Caller is { IsAdmin: false })
+                {
+                    return HttpResults.Forbidden("This route is for admin callers only.", context.RequestId);
+                }
+
+                request = request with { Caller = authentication.Caller };
             }
 
             return await handler(request, context).ConfigureAwait(false);

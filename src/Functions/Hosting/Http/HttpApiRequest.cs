@@ -24,6 +24,10 @@ public sealed record HttpApiRequest
     [JsonIgnore]
     public ReadOnlyMemory<byte> BodyBytes { get; init; }
 
+    /// <summary>Who sent the request, once the entry point authenticated it; null on routes without authentication.</summary>
+    [JsonIgnore]
+    public RequestCaller? Caller { get; init; }
+
     /// <summary>A header's value, whatever the case of its name (API Gateway lower-cases them; tests may not).</summary>
     public string? Header(string name)
     {

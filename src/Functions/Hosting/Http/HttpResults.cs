@@ -71,6 +71,10 @@ public static class HttpResults
             Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["content-type"] = [detail] },
         });
 
+    /// <summary>A 403: the caller is known but may not do this.</summary>
+    public static HttpApiResponse Forbidden(string detail, string? requestId = null) =>
+        Problem(new ProblemDetails { Title = "Forbidden", Status = 403, Detail = detail, RequestId = requestId });
+
     public static HttpApiResponse NotFound(string detail, string? requestId = null) =>
         Problem(new ProblemDetails { Title = "Not Found", Status = 404, Detail = detail, RequestId = requestId });
 

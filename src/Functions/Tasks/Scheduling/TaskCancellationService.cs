@@ -1,3 +1,4 @@
+using Functions.Tasks.Callers;
 using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Logging;
 
@@ -6,9 +7,18 @@ namespace Functions.Tasks.Scheduling;
 /// <summary>Cancels tasks that have not started: the task ends cancelled, then its wake-up schedule is deleted.</summary>
 public sealed partial class TaskCancellationService(ITaskStore store, IWakeUpSchedules schedules, ILogger<TaskCancellationService> logger)
 {
-    public async Task<CancelResult> CancelAsync(string taskId, CancellationToken cancellationToken)
+    /// <summary>Cancels <paramref name="caller"/>'s task; another caller's task is not found (an admin's may be any).</summary>
+    public async Task<CancelResult> CancelAsync(Caller caller, string taskId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         using var scope = logger.BeginTaskScope(taskId);
+
+        // Owners never change, so reading first and moving after cannot let another caller's task through.
+        var current = await store.GetAsync(taskId, cancellationToken).ConfigureAwait(false);
+        if (current is null || !caller.CanSee(current.Caller))
+        {
+            return new CancelResult.NotFound();
+        }
 
         // Owner of pending | scheduled | retrying -> cancelled. The forwarder's claim and this move are both
         // conditional on the status, so exactly one of them wins.

@@ -1,3 +1,4 @@
+using Functions.Tasks.Callers;
 using Functions.Tasks.Requests;
 using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Logging;
@@ -19,10 +20,12 @@ public sealed partial class TaskSchedulingService(
     ILogger<TaskSchedulingService> logger)
 {
     /// <param name="request">The request as the caller sent it.</param>
+    /// <param name="caller">Who sent it: the task is theirs, and so is its idempotency key.</param>
     /// <param name="defaultUrl">The target when the request names none: the project's own callback route.</param>
     /// <param name="cancellationToken">The invocation's deadline.</param>
-    public async Task<ScheduleResult> ScheduleAsync(ScheduleTaskRequest request, string defaultUrl, CancellationToken cancellationToken)
+    public async Task<ScheduleResult> ScheduleAsync(ScheduleTaskRequest request, Caller caller, string defaultUrl, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(caller);
         var now = time.GetUtcNow();
         var (valid, errors) = validator.Validate(request, now, defaultUrl);
         if (valid is null)
@@ -30,7 +33,7 @@ public sealed partial class TaskSchedulingService(
             return new ScheduleResult.Invalid(errors);
         }
 
-        var task = NewTask(valid, now);
+        var task = NewTask(valid, caller.Name, now);
         using var scope = logger.BeginTaskScope(task.TaskId);
         var fingerprint = valid.IdempotencyKey is null ? null : valid.Fingerprint();
         var created = await store.CreateAsync(task, fingerprint, cancellationToken).ConfigureAwait(false);
@@ -73,12 +76,13 @@ public sealed partial class TaskSchedulingService(
         return Accepted(recorded.Task ?? task with { ScheduleArn = armed.ScheduleArn }, replayed: false, valid.Timing, now);
     }
 
-    private static TaskRecord NewTask(ValidTaskRequest request, DateTimeOffset now)
+    private static TaskRecord NewTask(ValidTaskRequest request, string caller, DateTimeOffset now)
     {
         var taskId = TaskIds.New();
         return new TaskRecord
         {
             TaskId = taskId,
+            Caller = caller,
             Status = TaskState.Pending,
             RunAt = request.Timing.RunAt(now),
             Url = request.Url,
@@ -131,7 +135,7 @@ public sealed partial class TaskSchedulingService(
         var failed = await store.MoveAsync(task.TaskId, TaskState.Failed, changes, CancellationToken.None).ConfigureAwait(false);
         if (task.IdempotencyKey is { } key)
         {
-            await store.ReleaseIdempotencyKeyAsync(key, task.TaskId, CancellationToken.None).ConfigureAwait(false);
+            await store.ReleaseIdempotencyKeyAsync(task.Caller, key, task.TaskId, CancellationToken.None).ConfigureAwait(false);
         }
 
         return new ScheduleResult.WakeUpFailed(failed.Task, errorType, busy);

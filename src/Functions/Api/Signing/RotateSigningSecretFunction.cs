@@ -1,0 +1,36 @@
+using Functions.Hosting;
+using Functions.Hosting.Annotations;
+using Functions.Hosting.Http;
+using Functions.Serialization;
+using Functions.Tasks.Callers;
+
+namespace Functions.Api.Signing;
+
+/// <summary>
+/// <c>POST /api/v1/signing-secret/rotate</c>: starts a new secret for the calling service; the current one signs beside
+/// it for the grace period (24 h by default). The bootstrap caller's secret is the master secret: it rotates in SSM.
+/// </summary>
+public sealed class RotateSigningSecretFunction(SigningSecrets secrets)
+{
+    [LambdaFunction("RotateSigningSecretFunction", MemorySize = 256, Timeout = 10, Description = "Starts a new webhook signing secret for a caller.")]
+    [HttpApi("POST", "/api/v1/signing-secret/rotate")]
+    [RequiresApiToken]
+    [UsesTaskTable(TableAccess.Update, "caller#*")]
+    [UsesSigningSecret]
+    public async Task<HttpApiResponse> Rotate(HttpApiRequest request, InvocationContext context)
+    {
+        var caller = request.CallerOf();
+        if (await secrets.RotateAsync(caller.Name, context.CancellationToken).ConfigureAwait(false) is not { } rotated)
+        {
+            return HttpResults.Problem(new ProblemDetails
+            {
+                Title = "Conflict",
+                Status = 409,
+                Detail = "The bootstrap caller signs with the service's master secret: rotate it in its SSM parameter (new secret first, old one after it, space-separated).",
+                RequestId = context.RequestId,
+            });
+        }
+
+        return HttpResults.Json(200, SigningSecretResponse.From(caller.Name, rotated), FunctionsJsonContext.Default.SigningSecretResponse, GetSigningSecretFunction.NoStore);
+    }
+}

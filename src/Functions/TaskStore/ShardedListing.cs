@@ -1,0 +1,156 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Functions.Tasks;
+using static Functions.TaskStore.TaskItems;
+
+namespace Functions.TaskStore;
+
+/// <summary>
+/// A newest-first listing over an index split into 16 shards: one Query per shard (in parallel, each from where the
+/// cursor left it), merged by the sort key, then one BatchGetItem for the page's tasks (index entries hold keys only).
+/// Only entries no unread entry can precede are taken, so a page never skips one; a page may be shorter than asked
+/// when a filter drops entries, and the cursor then goes on.
+/// </summary>
+internal sealed class ShardedListing(IAmazonDynamoDB dynamoDb, string tableName)
+{
+    /// <summary>How many index entries one page reads at most per shard (a status filter may need several rounds).</summary>
+    private const int Rounds = 4;
+
+    public required string IndexName { get; init; }
+    public required string ShardAttribute { get; init; }
+    public required string SortAttribute { get; init; }
+
+    /// <summary>The shard's partition value.</summary>
+    public required Func<char, string> ShardValue { get; init; }
+
+    /// <summary>A filter on projected attributes, with its values; null for none.</summary>
+    public (string Expression, Dictionary<string, AttributeValue> Values)? Filter { get; init; }
+
+    /// <summary>A check of the full task (e.g. its exact status); null keeps every task.</summary>
+    public Func<TaskRecord, bool>? Keep { get; init; }
+
+    private string[] CursorKeys => [TaskTableSchema.PartitionKey, ShardAttribute, SortAttribute];
+
+    public async Task<TaskPage> PageAsync(string listing, int limit, string? cursorText, CancellationToken cancellationToken)
+    {
+        var cursor = cursorText is null ? new TaskCursor(listing, [], []) : TaskCursor.Decode(cursorText, listing, CursorKeys);
+        var positions = new Dictionary<string, Dictionary<string, string>>(cursor.Positions, StringComparer.Ordinal);
+        var done = new HashSet<string>(cursor.Done, StringComparer.Ordinal);
+        var tasks = new List<TaskRecord>();
+        for (var round = 0; round < Rounds && tasks.Count < limit && done.Count < TaskTableSchema.Shards; round++)
+        {
+            var taken = await TakeAsync(limit - tasks.Count, positions, done, cancellationToken).ConfigureAwait(false);
+            var records = await GetAllAsync(taken, cancellationToken).ConfigureAwait(false);
+            tasks.AddRange(Keep is null ? records : records.Where(Keep));
+        }
+
+        var next = done.Count < TaskTableSchema.Shards ? new TaskCursor(listing, positions, [.. done.Order(StringComparer.Ordinal)]).Encode() : null;
+        return new TaskPage(tasks, next);
+    }
+
+    /// <summary>Reads every shard from its position and takes the newest <paramref name="count"/> entries that are safe to take.</summary>
+    private async Task<List<string>> TakeAsync(int count, Dictionary<string, Dictionary<string, string>> positions, HashSet<string> done, CancellationToken cancellationToken)
+    {
+        var shards = ShardDigits.Select(d => d.ToString()).Where(s => !done.Contains(s)).ToList();
+        var results = await Task.WhenAll(shards.Select(s => QueryAsync(s, count, positions.GetValueOrDefault(s), cancellationToken))).ConfigureAwait(false);
+
+        // An unread entry of a shard with more to read sorts below that shard's last evaluated key: anything at or above
+        // the highest such key is safe to take now. (Each shard's returned entries sit at or above its own last key.)
+        string? floor = null;
+        foreach (var (_, _, last) in results)
+        {
+            if (last is not null && (floor is null || string.CompareOrdinal(last[SortAttribute].S, floor) > 0))
+            {
+                floor = last[SortAttribute].S;
+            }
+        }
+
+        var merged = results
+            .SelectMany(r => r.Items.Select(item => (r.Shard, Item: item)))
+            .OrderByDescending(e => e.Item[SortAttribute].S, StringComparer.Ordinal)
+            .ThenByDescending(e => e.Item[TaskTableSchema.PartitionKey].S, StringComparer.Ordinal)
+            .ToList();
+        var taken = merged.Where(e => floor is null || string.CompareOrdinal(e.Item[SortAttribute].S, floor) >= 0).Take(count).ToList();
+        foreach (var (shard, items, last) in results)
+        {
+            var mine = taken.Where(t => t.Shard == shard).Select(t => t.Item).ToList();
+            if (mine.Count > 0)
+            {
+                positions[shard] = CursorKeys.ToDictionary(k => k, k => mine[^1][k].S, StringComparer.Ordinal);
+            }
+
+            if (last is null && mine.Count == items.Count)
+            {
+                done.Add(shard);
+                positions.Remove(shard);
+            }
+            else if (mine.Count == 0 && items.Count == 0 && last is not null)
+            {
+                // Everything read was filtered out: go on from where the read stopped.
+                positions[shard] = CursorKeys.ToDictionary(k => k, k => last[k].S, StringComparer.Ordinal);
+            }
+        }
+
+        return [.. taken.Select(t => t.Item[TaskTableSchema.PartitionKey].S)];
+    }
+
+    private async Task<(string Shard, List<Dictionary<string, AttributeValue>> Items, Dictionary<string, AttributeValue>? Last)> QueryAsync(
+        string shard, int count, Dictionary<string, string>? position, CancellationToken cancellationToken)
+    {
+        var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) { [":shard"] = S(ShardValue(shard[0])) };
+        if (Filter is { } filter)
+        {
+            foreach (var (name, value) in filter.Values)
+            {
+                values[name] = value;
+            }
+        }
+
+        var response = await dynamoDb.QueryAsync(
+            new QueryRequest
+            {
+                TableName = tableName,
+                IndexName = IndexName,
+                KeyConditionExpression = $"{ShardAttribute} = :shard",
+                FilterExpression = Filter?.Expression,
+                ExpressionAttributeValues = values,
+                ScanIndexForward = false,
+                Limit = count,
+                ExclusiveStartKey = position?.ToDictionary(p => p.Key, p => S(p.Value)),
+            },
+            cancellationToken).ConfigureAwait(false);
+        return (shard, response.Items ?? [], response.LastEvaluatedKey is { Count: > 0 } last ? last : null);
+    }
+
+    /// <summary>The tasks of <paramref name="keys"/>, in that order (one BatchGetItem of up to 100; a task gone meanwhile is left out).</summary>
+    private async Task<List<TaskRecord>> GetAllAsync(List<string> keys, CancellationToken cancellationToken)
+    {
+        if (keys.Count == 0)
+        {
+            return [];
+        }
+
+        var found = new Dictionary<string, TaskRecord>(StringComparer.Ordinal);
+        var pending = new KeysAndAttributes { Keys = [.. keys.Distinct(StringComparer.Ordinal).Select(Key)] };
+        for (var attempt = 0; pending.Keys.Count > 0; attempt++)
+        {
+            var response = await dynamoDb.BatchGetItemAsync(
+                new BatchGetItemRequest { RequestItems = new Dictionary<string, KeysAndAttributes> { [tableName] = pending } },
+                cancellationToken).ConfigureAwait(false);
+            foreach (var item in response.Responses?.GetValueOrDefault(tableName) ?? [])
+            {
+                found[item[TaskTableSchema.PartitionKey].S] = FromItem(item);
+            }
+
+            if (response.UnprocessedKeys?.GetValueOrDefault(tableName) is not { Keys.Count: > 0 } unprocessed || attempt >= 8)
+            {
+                break;
+            }
+
+            pending = unprocessed;
+            await Task.Delay(TimeSpan.FromMilliseconds(25 << attempt), cancellationToken).ConfigureAwait(false);
+        }
+
+        return [.. keys.Where(found.ContainsKey).Select(k => found[k])];
+    }
+}
