@@ -68,6 +68,8 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
         public string Method = "";
         public string? Description;
         public string? FunctionName;
+        public string? ReservedConcurrency;
+        public string? QueueConcurrency;
         public int MemorySize = 512;
         public int Timeout = 15;
         public string? HttpMethod;
@@ -113,6 +115,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
                             case "Timeout": model.Timeout = (int)named.Value.Value!; break;
                             case "Description": model.Description = named.Value.Value as string; break;
                             case "FunctionName": model.FunctionName = named.Value.Value as string; break;
+                            case "ReservedConcurrency": model.ReservedConcurrency = named.Value.Value as string; break;
                         }
                     }
 
@@ -123,9 +126,13 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
                     break;
                 case SqsEventAttribute:
                     model.Queue = attribute.ConstructorArguments[0].Value as string;
-                    foreach (var named in attribute.NamedArguments.Where(n => n.Key == "BatchSize"))
+                    foreach (var named in attribute.NamedArguments)
                     {
-                        model.BatchSize = (int)named.Value.Value!;
+                        switch (named.Key)
+                        {
+                            case "BatchSize": model.BatchSize = (int)named.Value.Value!; break;
+                            case "MaximumConcurrency": model.QueueConcurrency = named.Value.Value as string; break;
+                        }
                     }
 
                     break;
@@ -359,6 +366,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             s.AppendLine($"            Handler: {Literal(f.DeclaringType.Replace("global::", "") + "." + f.Method)},");
             s.AppendLine($"            Description: {(f.Description is null ? "null" : Literal(f.Description))},");
             s.AppendLine($"            FunctionName: {(f.FunctionName is null ? "null" : Literal(f.FunctionName))},");
+            s.AppendLine($"            ReservedConcurrency: {(f.ReservedConcurrency is null ? "null" : Literal(f.ReservedConcurrency))},");
             s.AppendLine($"            MemorySize: {f.MemorySize},");
             s.AppendLine($"            Timeout: {f.Timeout},");
             s.AppendLine($"            Route: {route},");
@@ -370,7 +378,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             }
 
             s.AppendLine("            ],");
-            s.AppendLine($"            Queue: {(f.Queue is null ? "null" : $"new QueueEventSource({Literal(f.Queue)}, {f.BatchSize})")},");
+            s.AppendLine($"            Queue: {(f.Queue is null ? "null" : $"new QueueEventSource({Literal(f.Queue)}, {f.BatchSize}, {(f.QueueConcurrency is null ? "null" : Literal(f.QueueConcurrency))})")},");
             s.AppendLine($"            RecurringSchedule: {(f.Recurring is null ? "null" : Literal(f.Recurring))},");
             s.AppendLine($"            AsyncInvocation: {(f.Async ? $"new AsyncInvocationSettings({f.AsyncRetries}, {f.AsyncMaxAge}, {(f.AsyncFailureQueue is null ? "null" : Literal(f.AsyncFailureQueue))})" : "null")},");
             s.AppendLine($"            Register: static services => services.TryAddSingleton<{f.DeclaringType}>(),");

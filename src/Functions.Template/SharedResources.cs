@@ -53,6 +53,22 @@ public static class SharedResources
             ["AllowedValues"] = new JsonArray("second", "minute"),
             ["Default"] = "second",
         },
+        [StackReferences.ForwarderConcurrency] = new JsonObject
+        {
+            ["Type"] = "Number",
+            ["Description"] = "The forwarder's reserved concurrency: its cap, so deliveries never take the concurrency the API needs, and kept for it. Deliveries a second ~ this / seconds per delivery (docs/capacity.md).",
+            ["MinValue"] = 1,
+            ["MaxValue"] = 10000,
+            ["Default"] = 100,
+        },
+        [StackReferences.DeliveryQueueConcurrency] = new JsonObject
+        {
+            ["Type"] = "Number",
+            ["Description"] = "How many forwarders the delivery queue drives at once (SQS ScalingConfig, 2-1000); keep it below ForwarderConcurrency so schedule-driven deliveries keep room.",
+            ["MinValue"] = 2,
+            ["MaxValue"] = 1000,
+            ["Default"] = 80,
+        },
         [LogRetentionParameter] = new JsonObject
         {
             ["Type"] = "Number",

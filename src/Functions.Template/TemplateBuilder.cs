@@ -81,6 +81,11 @@ public static class TemplateBuilder
         }
 
         properties["MemorySize"] = function.MemorySize;
+        if (function.ReservedConcurrency is { } reserved)
+        {
+            properties["ReservedConcurrentExecutions"] = Ref(reserved);
+        }
+
         properties["Timeout"] = function.Timeout;
         properties["LoggingConfig"] = new JsonObject
         {
@@ -143,6 +148,10 @@ public static class TemplateBuilder
                     ["FunctionResponseTypes"] = new JsonArray("ReportBatchItemFailures"),
                 },
             };
+            if (queue.MaximumConcurrency is { } cap)
+            {
+                events["Queue"]!["Properties"]!["ScalingConfig"] = new JsonObject { ["MaximumConcurrency"] = Ref(cap) };
+            }
         }
 
         if (function.RecurringSchedule is { } expression)

@@ -17,9 +17,9 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
 {
     private static readonly byte[] Done = "{}"u8.ToArray();
 
-    [LambdaFunction("ForwarderFunction", MemorySize = 512, Timeout = 90, FunctionName = StackReferences.ForwarderName,
+    [LambdaFunction("ForwarderFunction", MemorySize = 512, Timeout = 90, FunctionName = StackReferences.ForwarderName, ReservedConcurrency = StackReferences.ForwarderConcurrency,
         Description = "Makes each task's signed HTTP call when its schedule or queue message wakes it; retries with backoff.")]
-    [SqsEvent(StackReferences.DeliveryQueue, BatchSize = 10)]
+    [SqsEvent(StackReferences.DeliveryQueue, BatchSize = 10, MaximumConcurrency = StackReferences.DeliveryQueueConcurrency)]
     [AsyncInvocation(MaximumRetryAttempts = 2, MaximumEventAgeInSeconds = 21600, OnFailureQueue = StackReferences.DeadLetterQueue)]
     [UsesTaskTable(TableAccess.Read | TableAccess.Update, "task#*")]
     [UsesTaskTable(TableAccess.Read, "caller#*")]

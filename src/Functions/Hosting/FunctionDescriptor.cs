@@ -15,6 +15,7 @@ public sealed record FunctionDescriptor(
     string Handler,
     string? Description,
     string? FunctionName,
+    string? ReservedConcurrency,
     int MemorySize,
     int Timeout,
     Http.HttpRoute? Route,

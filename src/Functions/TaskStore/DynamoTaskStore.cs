@@ -227,7 +227,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
                 IndexName = TaskTableSchema.CallerIndex,
                 ShardAttribute = TaskTableSchema.CallerShard,
                 SortAttribute = TaskTableSchema.CreatedAt,
-                ShardValue = digit => $"{caller}#{digit}",
+                ShardValue = shard => $"{caller}#{shard}",
                 Filter = filter.Status switch
                 {
                     null => null,
@@ -245,7 +245,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
                 IndexName = TaskTableSchema.RunIndex,
                 ShardAttribute = TaskTableSchema.RunShard,
                 SortAttribute = TaskTableSchema.SweepAt,
-                ShardValue = digit => $"run#{digit}",
+                ShardValue = shard => $"run#{shard}",
                 Keep = filter.Status is { } wanted ? task => task.Status == wanted : null,
             };
         }
@@ -265,7 +265,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
                 KeyConditionExpression = $"{TaskTableSchema.RunShard} = :shard AND {TaskTableSchema.SweepAt} BETWEEN :after AND :until",
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue>
                 {
-                    [":shard"] = S($"run#{ShardDigits.ElementAt(shard)}"),
+                    [":shard"] = S($"run#{ShardNames[shard]}"),
                     [":after"] = S(Timestamps.Format(after)),
                     [":until"] = S(Timestamps.Format(until)),
                 },

@@ -6,7 +6,7 @@ using static Functions.TaskStore.TaskItems;
 namespace Functions.TaskStore;
 
 /// <summary>
-/// A newest-first listing over an index split into 16 shards: one Query per shard (in parallel, each from where the
+/// A newest-first listing over an index split into <see cref="TaskTableSchema.Shards"/> shards: one Query per shard (in parallel, each from where the
 /// cursor left it), merged by the sort key, then one BatchGetItem for the page's tasks (index entries hold keys only).
 /// Only entries no unread entry can precede are taken, so a page never skips one; a page may be shorter than asked
 /// when a filter drops entries, and the cursor then goes on.
@@ -21,7 +21,7 @@ internal sealed class ShardedListing(IAmazonDynamoDB dynamoDb, string tableName)
     public required string SortAttribute { get; init; }
 
     /// <summary>The shard's partition value.</summary>
-    public required Func<char, string> ShardValue { get; init; }
+    public required Func<string, string> ShardValue { get; init; }
 
     /// <summary>A filter on projected attributes, with its values; null for none.</summary>
     public (string Expression, Dictionary<string, AttributeValue> Values)? Filter { get; init; }
@@ -51,7 +51,7 @@ internal sealed class ShardedListing(IAmazonDynamoDB dynamoDb, string tableName)
     /// <summary>Reads every shard from its position and takes the newest <paramref name="count"/> entries that are safe to take.</summary>
     private async Task<List<string>> TakeAsync(int count, Dictionary<string, Dictionary<string, string>> positions, HashSet<string> done, CancellationToken cancellationToken)
     {
-        var shards = ShardDigits.Select(d => d.ToString()).Where(s => !done.Contains(s)).ToList();
+        var shards = ShardNames.Where(s => !done.Contains(s)).ToList();
         var results = await Task.WhenAll(shards.Select(s => QueryAsync(s, count, positions.GetValueOrDefault(s), cancellationToken))).ConfigureAwait(false);
 
         // An unread entry of a shard with more to read sorts below that shard's last evaluated key: anything at or above
@@ -97,7 +97,7 @@ internal sealed class ShardedListing(IAmazonDynamoDB dynamoDb, string tableName)
     private async Task<(string Shard, List<Dictionary<string, AttributeValue>> Items, Dictionary<string, AttributeValue>? Last)> QueryAsync(
         string shard, int count, Dictionary<string, string>? position, CancellationToken cancellationToken)
     {
-        var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) { [":shard"] = S(ShardValue(shard[0])) };
+        var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) { [":shard"] = S(ShardValue(shard)) };
         if (Filter is { } filter)
         {
             foreach (var (name, value) in filter.Values)

@@ -32,7 +32,7 @@ public sealed record TaskCursor(string Listing, Dictionary<string, Dictionary<st
             throw new FormatException("cursor is not one this API gave out.", ex);
         }
 
-        var shards = TaskItems.ShardDigits.Select(d => d.ToString()).ToHashSet(StringComparer.Ordinal);
+        var shards = TaskItems.ShardNames.ToHashSet(StringComparer.Ordinal);
         if (cursor?.Positions is null || cursor.Done is null || cursor.Listing != listing
             || !cursor.Done.All(shards.Contains)
             || !cursor.Positions.All(p => shards.Contains(p.Key) && p.Value is not null && p.Value.Count == keys.Count

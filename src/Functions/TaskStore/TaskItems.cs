@@ -69,14 +69,20 @@ public static class TaskItems
     /// <summary>The key of <paramref name="caller"/>'s idempotency key record (keys are per caller).</summary>
     public static string IdempotencyKey(string caller, string key) => $"{IdempotencyPrefix}{caller}#{key}";
 
-    /// <summary>by-caller's partition of a task: its caller and one of 16 shards (the task id's last hex digit, random in a UUIDv7).</summary>
-    public static string CallerShard(string caller, string taskId) => $"{caller}#{taskId[^1]}";
+    /// <summary>
+    /// A task's shard, one of <see cref="TaskTableSchema.Shards"/>: its id's last two hex digits (random bits in a
+    /// UUIDv7) modulo the shard count, as two decimal digits.
+    /// </summary>
+    public static string Shard(string taskId) => (Convert.ToInt32(taskId[^2..], 16) % TaskTableSchema.Shards).ToString("00", CultureInfo.InvariantCulture);
+
+    /// <summary>by-caller's partition of a task: its caller and its shard.</summary>
+    public static string CallerShard(string caller, string taskId) => $"{caller}#{Shard(taskId)}";
 
     /// <summary>by-run's partition of a task.</summary>
-    public static string RunShard(string taskId) => $"run#{taskId[^1]}";
+    public static string RunShard(string taskId) => $"run#{Shard(taskId)}";
 
-    /// <summary>The 16 shard digits.</summary>
-    public static IEnumerable<char> ShardDigits => "0123456789abcdef";
+    /// <summary>Every shard's name, in order.</summary>
+    public static IReadOnlyList<string> ShardNames { get; } = [.. Enumerable.Range(0, TaskTableSchema.Shards).Select(i => i.ToString("00", CultureInfo.InvariantCulture))];
 
     /// <summary>A task from a table item.</summary>
     public static TaskRecord FromItem(Dictionary<string, AttributeValue> item)

@@ -8,8 +8,8 @@ namespace Functions.TaskStore;
 /// (Functions.Template), and the local runner and the tests create it from the same one.
 /// One table, items told apart by a prefixed partition key (<c>task#…</c>, <c>idem#…</c>, <c>apikey#…</c>,
 /// <c>caller#…</c>, callback records), so IAM can scope a function to its own items with dynamodb:LeadingKeys.
-/// No index partition is hot at thousands of tasks a second (docs/capacity.md): every index key is sharded 16 ways by
-/// the task id's last hex digit, index entries hold keys only (plus the final outcome on by-caller), and a status
+/// No index partition is hot at thousands of tasks a second (docs/capacity.md): every index key is sharded 32 ways by
+/// random bits of the task id, index entries hold keys only (plus the final outcome on by-caller), and a status
 /// change rewrites no index entry; only a task's end (by-caller's outcome) and a retry's new run_at (by-run) do.
 /// </summary>
 public static class TaskTableSchema
@@ -43,8 +43,11 @@ public static class TaskTableSchema
     /// <summary>by-caller's partition value for API key items (no '#', so no caller's shard can equal it).</summary>
     public const string KeyListing = "apikeys";
 
-    /// <summary>How many ways each index partition is split; a shard is the task id's last hex digit.</summary>
-    public const int Shards = 16;
+    /// <summary>
+    /// How many ways each index partition is split (<see cref="TaskItems.Shard"/>). 32 keeps one caller's by-caller
+    /// shard under half a partition's write limit at 5,000 new and 5,000 finished tasks a second (docs/capacity.md).
+    /// </summary>
+    public const int Shards = 32;
 
     /// <summary>The table as the runner and the tests create it (on-demand, like the template's).</summary>
     public static CreateTableRequest CreateTableRequest(string tableName) => new()

@@ -59,12 +59,12 @@ public sealed class TasksTableTests(MotoServer moto)
             TableName = table,
             IndexName = TaskTableSchema.CallerIndex,
             KeyConditionExpression = "caller_shard = :s",
-            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":s"] = new($"billing#{task.TaskId[^1]}") },
+            ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":s"] = new(TaskItems.CallerShard("billing", task.TaskId)) },
         });
         var byRun = await dynamoDb.ScanAsync(new ScanRequest { TableName = table, IndexName = TaskTableSchema.RunIndex });
 
         Assert.Equal("task#" + task.TaskId, Assert.Single(byCaller.Items)[TaskTableSchema.PartitionKey].S);
         Assert.Equal("task#" + task.TaskId, Assert.Single(byRun.Items)[TaskTableSchema.PartitionKey].S);
-        Assert.Equal($"run#{task.TaskId[^1]}", byRun.Items[0][TaskTableSchema.RunShard].S);
+        Assert.Equal(TaskItems.RunShard(task.TaskId), byRun.Items[0][TaskTableSchema.RunShard].S);
     }
 }

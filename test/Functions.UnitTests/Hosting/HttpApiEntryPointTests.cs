@@ -14,7 +14,7 @@ public sealed class HttpApiEntryPointTests : IDisposable
 {
     private static readonly HttpRoute Route = new("POST", "/api/v1/things/{thing_id}");
     private static readonly FunctionDescriptor Function = new(
-        "ThingFunction", "Tests.Things.Post", null, null, 512, 10, Route, [], null, null, null, _ => { }, (_, _) => throw new NotSupportedException());
+        "ThingFunction", "Tests.Things.Post", null, null, null, 512, 10, Route, [], null, null, null, _ => { }, (_, _) => throw new NotSupportedException());
     private readonly MemoryStream _logs = new();
     private readonly ServiceProvider _services;
     private HttpApiRequest? _received;

@@ -83,4 +83,19 @@ public sealed class TemplateTests
         Assert.NotEqual(original, otherRoute);
         Assert.Contains("/api/v2/health", otherRoute, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void TheForwarder_IsCappedByParameters_SoDeliveriesCannotStarveTheApi()
+    {
+        using var template = System.Text.Json.JsonDocument.Parse(TemplateBuilder.Render(FunctionCatalog.All));
+        var root = template.RootElement;
+        var forwarder = root.GetProperty("Resources").GetProperty("ForwarderFunction").GetProperty("Properties");
+        var reserved = forwarder.GetProperty("ReservedConcurrentExecutions").GetProperty("Ref").GetString()!;
+        var queueCap = forwarder.GetProperty("Events").GetProperty("Queue").GetProperty("Properties").GetProperty("ScalingConfig").GetProperty("MaximumConcurrency").GetProperty("Ref").GetString()!;
+
+        Assert.Equal("ForwarderConcurrency", reserved);
+        Assert.Equal("DeliveryQueueConcurrency", queueCap);
+        Assert.True(root.GetProperty("Parameters").GetProperty(queueCap).GetProperty("Default").GetInt32() < root.GetProperty("Parameters").GetProperty(reserved).GetProperty("Default").GetInt32());
+        Assert.All(FunctionCatalog.All.Where(f => f.Name != "ForwarderFunction"), f => Assert.Null(f.ReservedConcurrency));
+    }
 }

@@ -28,4 +28,7 @@ public sealed class LambdaFunctionAttribute(string resourceName) : Attribute
     /// <summary>An explicit FunctionName (an Fn::Sub string), for a function whose ARN must be known before it
     /// exists (e.g. by itself); otherwise CloudFormation names it.</summary>
     public string? FunctionName { get; set; }
+
+    /// <summary>A template parameter (its logical id) holding the function's reserved concurrency: its cap, kept for it.</summary>
+    public string? ReservedConcurrency { get; set; }
 }

@@ -8,4 +8,7 @@ public sealed class SqsEventAttribute(string queue) : Attribute
     public string Queue { get; } = queue;
 
     public int BatchSize { get; set; } = 10;
+
+    /// <summary>A template parameter (its logical id) capping how many invocations the queue drives at once (ScalingConfig).</summary>
+    public string? MaximumConcurrency { get; set; }
 }

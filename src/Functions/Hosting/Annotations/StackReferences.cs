@@ -19,6 +19,12 @@ public static class StackReferences
     public const string DeliveryPrecision = "DeliveryPrecision";
     public const string LogRetentionDays = "LogRetentionDays";
 
+    /// <summary>Parameter: the forwarder's reserved concurrency (docs/capacity.md).</summary>
+    public const string ForwarderConcurrency = "ForwarderConcurrency";
+
+    /// <summary>Parameter: how many forwarders the delivery queue drives at once (at most <see cref="ForwarderConcurrency"/>).</summary>
+    public const string DeliveryQueueConcurrency = "DeliveryQueueConcurrency";
+
     public const string TableName = "${TasksTable}";
     public const string TableArn = "${TasksTable.Arn}";
     public const string TableIndexesArn = "${TasksTable.Arn}/index/*";
