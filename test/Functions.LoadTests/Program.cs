@@ -22,6 +22,7 @@ using Microsoft.Extensions.Logging;
 //   dotnet run -c Release --project test/Functions.LoadTests -- deliver  [count=5000] [concurrency=16]   (TargetCall: build, sign, send, classify)
 //   dotnet run -c Release --project test/Functions.LoadTests -- forward  [count=1000] [concurrency=8]
 //   dotnet run -c Release --project test/Functions.LoadTests -- runner   [count=10000] [concurrency=32]   (build src/Functions.Local -c Release first)
+//   dotnet run -c Release --project test/Functions.LoadTests -- cost     [tasks per variant=100]          (docs/cost.md)
 // schedule and forward need moto_server: MOTO_ENDPOINT=http://127.0.0.1:PORT, or moto_server on PATH.
 var scenario = args.ElementAtOrDefault(0) ?? "schedule";
 var count = int.Parse(args.ElementAtOrDefault(1) ?? (scenario == "deliver" ? "5000" : scenario == "runner" ? "10000" : scenario == "forward" ? "1000" : "2000"), System.Globalization.CultureInfo.InvariantCulture);
@@ -35,14 +36,15 @@ switch (scenario)
     case "deliver": await Scenarios.DeliverAsync(count, concurrency); break;
     case "forward": await Scenarios.ForwardAsync(moto!, count, concurrency); break;
     case "runner": await RunnerLoad.RunAsync(count == 1000 ? 10000 : count, concurrency == 8 ? 32 : concurrency); break;
-    default: Console.Error.WriteLine("scenario: schedule | deliver | forward | runner"); return 2;
+    case "cost": await CostRun.RunAsync(moto!, count == 2000 ? 100 : count); break;
+    default: Console.Error.WriteLine("scenario: schedule | deliver | forward | runner | cost"); return 2;
 }
 
 return 0;
 
 internal static class Scenarios
 {
-    public static Dictionary<string, string?> Settings(string endpoint, string suffix) => new()
+    internal static Dictionary<string, string?> Settings(string endpoint, string suffix) => new()
     {
         ["AWS_REGION"] = "ap-northeast-2",
         ["AWS_ACCESS_KEY_ID"] = "testing",
@@ -63,7 +65,7 @@ internal static class Scenarios
 
     private const string WebhookKeyText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-    private static async Task PrepareAsync(Dictionary<string, string?> settings)
+    internal static async Task PrepareAsync(Dictionary<string, string?> settings)
     {
         var aws = new AwsSettings(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         using var dynamoDb = new AmazonDynamoDBClient(aws.Credentials, aws.Configure(new AmazonDynamoDBConfig(), "DYNAMODB"));

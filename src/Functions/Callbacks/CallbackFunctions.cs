@@ -19,7 +19,7 @@ public sealed class CallbackFunctions(CallbackReceiver receiver)
     public const string TaskCallbackPath = "/api/v1/tasks/callback";
 
     /// <summary><c>POST /api/v1/tasks/callback</c>: the guide's TaskCallbackRequest <c>{task_id:int, user_id:int, data:object}</c>.</summary>
-    [LambdaFunction("TaskCallbackFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed task delivery (the guide's callback route).")]
+    [LambdaFunction("TaskCallbackFunction", MemorySize = 256, Timeout = 10, Description = "Receives a signed task delivery (the guide's callback route).")]
     [HttpApi("POST", TaskCallbackPath)]
     public Task<HttpApiResponse> TaskCallback(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
@@ -30,7 +30,7 @@ public sealed class CallbackFunctions(CallbackReceiver receiver)
             body => HttpResults.Json(200, new CallbackResponse(true, "Task processed successfully", TaskId: body.GetProperty("task_id").GetInt64()), FunctionsJsonContext.Default.CallbackResponse));
 
     /// <summary><c>POST /api/v1/payments/expiration-reminder</c> <c>{payment_id, user_id, amount}</c>.</summary>
-    [LambdaFunction("PaymentReminderFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed payment-expiry reminder.")]
+    [LambdaFunction("PaymentReminderFunction", MemorySize = 256, Timeout = 10, Description = "Receives a signed payment-expiry reminder.")]
     [HttpApi("POST", "/api/v1/payments/expiration-reminder")]
     public Task<HttpApiResponse> PaymentReminder(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
@@ -41,7 +41,7 @@ public sealed class CallbackFunctions(CallbackReceiver receiver)
             body => HttpResults.Json(200, new CallbackResponse(true, "Payment reminder processed successfully", PaymentId: body.GetProperty("payment_id").GetInt64()), FunctionsJsonContext.Default.CallbackResponse));
 
     /// <summary><c>POST /api/v1/emails/send-welcome</c> <c>{user_id, email, template}</c>.</summary>
-    [LambdaFunction("WelcomeEmailFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed welcome-email request.")]
+    [LambdaFunction("WelcomeEmailFunction", MemorySize = 256, Timeout = 10, Description = "Receives a signed welcome-email request.")]
     [HttpApi("POST", "/api/v1/emails/send-welcome")]
     public Task<HttpApiResponse> WelcomeEmail(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
@@ -52,7 +52,7 @@ public sealed class CallbackFunctions(CallbackReceiver receiver)
             body => HttpResults.Json(200, new CallbackResponse(true, "Welcome email processed successfully", UserId: body.GetProperty("user_id").GetInt64()), FunctionsJsonContext.Default.CallbackResponse));
 
     /// <summary><c>POST /api/v1/cleanup/temp-files</c> <c>{file_id, bucket}</c>.</summary>
-    [LambdaFunction("CleanupTempFilesFunction", MemorySize = 512, Timeout = 10, Description = "Receives a signed temp-file clean-up request.")]
+    [LambdaFunction("CleanupTempFilesFunction", MemorySize = 256, Timeout = 10, Description = "Receives a signed temp-file clean-up request.")]
     [HttpApi("POST", "/api/v1/cleanup/temp-files")]
     public Task<HttpApiResponse> CleanupTempFiles(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(

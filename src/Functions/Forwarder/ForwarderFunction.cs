@@ -17,7 +17,7 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
 {
     private static readonly byte[] Done = "{}"u8.ToArray();
 
-    [LambdaFunction("ForwarderFunction", MemorySize = 512, Timeout = 90, FunctionName = StackReferences.ForwarderName, ReservedConcurrency = StackReferences.ForwarderConcurrency,
+    [LambdaFunction("ForwarderFunction", MemorySize = 256, Timeout = 90, FunctionName = StackReferences.ForwarderName, ReservedConcurrency = StackReferences.ForwarderConcurrency,
         Description = "Makes each task's signed HTTP call when its schedule or queue message wakes it; retries with backoff.")]
     [SqsEvent(StackReferences.DeliveryQueue, BatchSize = 10, MaximumConcurrency = StackReferences.DeliveryQueueConcurrency)]
     [AsyncInvocation(MaximumRetryAttempts = 2, MaximumEventAgeInSeconds = 21600, OnFailureQueue = StackReferences.DeadLetterQueue)]

@@ -8,7 +8,7 @@ namespace Functions.Api.Tasks;
 /// <summary><c>DELETE /api/v1/tasks/{task_id}</c>: cancel a task that has not started; its schedule is deleted.</summary>
 public sealed class CancelTaskFunction(TaskCancellationService cancellation)
 {
-    [LambdaFunction("CancelTaskFunction", MemorySize = 512, Timeout = 10, Description = "Cancels a task and deletes its schedule.")]
+    [LambdaFunction("CancelTaskFunction", MemorySize = 256, Timeout = 10, Description = "Cancels a task and deletes its schedule.")]
     [HttpApi("DELETE", "/api/v1/tasks/{task_id}")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read | TableAccess.Update, "task#*")]

@@ -8,7 +8,7 @@ namespace Functions.Api.Tasks;
 /// <summary><c>GET /api/v1/tasks/{task_id}</c>: one task's status and last result.</summary>
 public sealed class GetTaskFunction(TaskQueries tasks)
 {
-    [LambdaFunction("GetTaskFunction", MemorySize = 512, Timeout = 10, Description = "Reads one task.")]
+    [LambdaFunction("GetTaskFunction", MemorySize = 256, Timeout = 10, Description = "Reads one task.")]
     [HttpApi("GET", "/api/v1/tasks/{task_id}")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read, "task#*")]

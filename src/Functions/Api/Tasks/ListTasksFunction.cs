@@ -8,7 +8,7 @@ namespace Functions.Api.Tasks;
 /// <summary><c>GET /api/v1/tasks?status=&amp;caller=&amp;limit=&amp;cursor=</c>: the caller's tasks newest first (an admin's: every caller's, latest run first, or one caller's), a page at a time.</summary>
 public sealed class ListTasksFunction(TaskQueries tasks)
 {
-    [LambdaFunction("ListTasksFunction", MemorySize = 512, Timeout = 10, Description = "Lists tasks newest first, by status or all.")]
+    [LambdaFunction("ListTasksFunction", MemorySize = 256, Timeout = 10, Description = "Lists tasks newest first, by status or all.")]
     [HttpApi("GET", "/api/v1/tasks")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead, "task#*")]

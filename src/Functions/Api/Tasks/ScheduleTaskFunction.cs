@@ -9,7 +9,7 @@ namespace Functions.Api.Tasks;
 /// <summary><c>POST /api/v1/tasks/schedule</c>: accept one delayed HTTP call.</summary>
 public sealed class ScheduleTaskFunction(TaskSchedulingService scheduling, CallbackUrl callbackUrl)
 {
-    [LambdaFunction("ScheduleTaskFunction", MemorySize = 1024, Timeout = 15, Description = "Schedules a delayed HTTP call: task item, then its one-time schedule.")]
+    [LambdaFunction("ScheduleTaskFunction", MemorySize = 256, Timeout = 15, Description = "Schedules a delayed HTTP call: task item, then its one-time schedule.")]
     [HttpApi("POST", "/api/v1/tasks/schedule")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Create | TableAccess.Read | TableAccess.Update | TableAccess.Delete, "task#*", "idem#*")]

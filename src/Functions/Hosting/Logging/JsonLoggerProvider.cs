@@ -135,11 +135,17 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
                 {
                     if (key == "{OriginalFormat}")
                     {
-                        json.WriteString("messageTemplate", value as string);
+                        // For grouping warnings and errors; an INFO line is paid for by the byte, and eventId groups it.
+                        if (level >= LogLevel.Warning)
+                        {
+                            json.WriteString("messageTemplate", value as string);
+                        }
+
                         continue;
                     }
 
-                    if (written.Add(PropertyName(key)))
+                    // A property a scope already carries under its snake_case name (TaskId as task_id) is written once.
+                    if (!written.Contains(SnakeCase(key)) && written.Add(PropertyName(key)))
                     {
                         WriteProperty(json, key, value, keepName: false);
                     }
@@ -162,6 +168,29 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
             output.Write(buffer.WrittenSpan);
             output.Flush();
         }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var text = new System.Text.StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsAsciiLetterUpper(name[i]))
+            {
+                if (i > 0)
+                {
+                    text.Append('_');
+                }
+
+                text.Append(char.ToLowerInvariant(name[i]));
+            }
+            else
+            {
+                text.Append(name[i]);
+            }
+        }
+
+        return text.ToString();
     }
 
     // Template properties are PascalCase ({TaskId}); written camelCase like the envelope's own keys.

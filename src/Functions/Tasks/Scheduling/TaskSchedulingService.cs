@@ -72,7 +72,7 @@ public sealed partial class TaskSchedulingService(
         }
 
         var runAt = Timestamps.Format(task.RunAt);
-        LogScheduled(logger, task.TaskId, runAt, armed.ScheduleArn ?? "the delivery queue");
+        LogScheduled(logger, task.TaskId, runAt, armed.Queued ? "queue" : "schedule");
         return Accepted(recorded.Task ?? task with { ScheduleArn = armed.ScheduleArn }, replayed: false, valid.Timing, now);
     }
 
@@ -157,8 +157,8 @@ public sealed partial class TaskSchedulingService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled task {TaskId} for {RunAt} as {ScheduleArn}")]
-    private static partial void LogScheduled(ILogger logger, string taskId, string runAt, string scheduleArn);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled task {TaskId} for {RunAt} by {WakeUp}")]
+    private static partial void LogScheduled(ILogger logger, string taskId, string runAt, string wakeUp);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Idempotency key matched task {TaskId}; no new schedule")]
     private static partial void LogReplayed(ILogger logger, string taskId);
