@@ -147,7 +147,12 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
         }, cancellationToken);
     }
 
-    public Task<SweepPage> ListSweepDueAsync(DateTimeOffset after, DateTimeOffset until, string? cursor, CancellationToken cancellationToken) =>
+    public int SweepSegments => 1;
+
+    public Task<IReadOnlyList<TaskRecord>> GetManyAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<TaskRecord>>((connection, transaction) => [.. taskIds.Select(id => Read(connection, transaction, id)).OfType<TaskRecord>()], cancellationToken);
+
+    public Task<SweepPage> ListSweepDueAsync(int segment, DateTimeOffset after, DateTimeOffset until, string? cursor, CancellationToken cancellationToken) =>
         database.RunAsync((connection, transaction) =>
         {
             using var query = connection.Command(

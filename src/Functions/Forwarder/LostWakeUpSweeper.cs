@@ -9,7 +9,7 @@ namespace Functions.Forwarder;
 /// The safety net for "nothing accepted is ever lost". Every task has a sweep time, <see cref="TaskRecord.LostAfter"/>
 /// past its run_at (a retry moves it); by then it should have finished. Each sweep reads the tasks whose sweep time
 /// came since the last sweep (the store keeps that checkpoint, so each task is read about once in its life, however
-/// many wait), and arms a new wake-up for every one still unfinished: still pending (its scheduling function died
+/// many wait; segments in parallel, each page's tasks in one batch read), and arms a new wake-up for every one still unfinished: still pending (its scheduling function died
 /// before arming), scheduled or retrying long past its time (a wake-up lost), running (at its lease's end: if its
 /// worker died, that wake-up takes the attempt over). A spare wake-up is harmless: the claim is conditional.
 /// </summary>
@@ -24,6 +24,9 @@ public sealed partial class LostWakeUpSweeper(ITaskStore store, WakeUpTimer wake
     /// <summary>Time kept before the invocation's deadline: a sweep stops then, and the next one starts over its window.</summary>
     public static readonly TimeSpan Reserve = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many of the store's sweep segments are read at once.</summary>
+    public const int Parallelism = 16;
+
     /// <summary>Re-arms every lost wake-up in the window since the last sweep; how many.</summary>
     public async Task<int> SweepAsync(InvocationContext context)
     {
@@ -32,38 +35,49 @@ public sealed partial class LostWakeUpSweeper(ITaskStore store, WakeUpTimer wake
         var from = await store.GetSweptUntilAsync(context.CancellationToken).ConfigureAwait(false) ?? now - FirstLookBack;
         var until = from + MaxWindow < now ? from + MaxWindow : now;
         var rearmed = 0;
-        string? cursor = null;
-        do
-        {
-            if (context.RemainingTime(time) <= Reserve)
+        var complete = true;
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, store.SweepSegments),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = context.CancellationToken },
+            async (segment, cancellationToken) =>
             {
-                // Out of time: the checkpoint stays, so the next sweep reads this window again (re-arming twice is harmless).
-                LogSwept(logger, rearmed, complete: false);
-                return rearmed;
-            }
-
-            var page = await store.ListSweepDueAsync(from, until, cursor, context.CancellationToken).ConfigureAwait(false);
-            foreach (var taskId in page.TaskIds)
-            {
-                if (await RearmIfUnfinishedAsync(taskId, now, context.CancellationToken).ConfigureAwait(false))
+                string? cursor = null;
+                do
                 {
-                    rearmed++;
+                    if (context.RemainingTime(time) <= Reserve)
+                    {
+                        complete = false;
+                        return;
+                    }
+
+                    // A page of ids, then their tasks in one batch read: a finished task costs half a read unit.
+                    var page = await store.ListSweepDueAsync(segment, from, until, cursor, cancellationToken).ConfigureAwait(false);
+                    foreach (var task in await store.GetManyAsync(page.TaskIds, cancellationToken).ConfigureAwait(false))
+                    {
+                        if (await RearmIfUnfinishedAsync(task, now, cancellationToken).ConfigureAwait(false))
+                        {
+                            Interlocked.Increment(ref rearmed);
+                        }
+                    }
+
+                    cursor = page.NextCursor;
                 }
-            }
+                while (cursor is not null);
+            }).ConfigureAwait(false);
 
-            cursor = page.NextCursor;
+        if (complete)
+        {
+            await store.SetSweptUntilAsync(until, context.CancellationToken).ConfigureAwait(false);
         }
-        while (cursor is not null);
 
-        await store.SetSweptUntilAsync(until, context.CancellationToken).ConfigureAwait(false);
-        LogSwept(logger, rearmed, complete: true);
+        // Out of time: the checkpoint stays, so the next sweep reads this window again (re-arming twice is harmless).
+        LogSwept(logger, rearmed, complete);
         return rearmed;
     }
 
-    private async Task<bool> RearmIfUnfinishedAsync(string taskId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> RearmIfUnfinishedAsync(TaskRecord task, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var task = await store.GetAsync(taskId, cancellationToken).ConfigureAwait(false);
-        if (task is null || TaskStateMachine.IsFinal(task.Status) || task.SweepAt > now)
+        if (TaskStateMachine.IsFinal(task.Status) || task.SweepAt > now)
         {
             return false;
         }

@@ -8,9 +8,9 @@ public sealed class SweeperFunction(LostWakeUpSweeper sweeper)
 {
     private static readonly byte[] Done = "{}"u8.ToArray();
 
-    [LambdaFunction("SweeperFunction", MemorySize = 256, Timeout = 60, Description = "Re-arms tasks whose wake-up was lost (safety net).")]
+    [LambdaFunction("SweeperFunction", MemorySize = 256, Timeout = 300, Description = "Re-arms tasks whose wake-up was lost (safety net).")]
     [RecurringSchedule("rate(5 minutes)")]
-    [UsesTaskTable(TableAccess.Query | TableAccess.Read, "task#*")]
+    [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead, "task#*")]
     [UsesTaskTable(TableAccess.Read | TableAccess.Create, "sweep#*")]
     [UsesScheduler(SchedulerAccess.Create)]
     [UsesDeliveryQueue]

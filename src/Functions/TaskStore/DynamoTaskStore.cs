@@ -253,10 +253,10 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         return query.PageAsync(listing, limit, cursor, cancellationToken);
     }
 
-    public async Task<SweepPage> ListSweepDueAsync(DateTimeOffset after, DateTimeOffset until, string? cursor, CancellationToken cancellationToken)
+    public int SweepSegments => TaskTableSchema.Shards;
+
+    public async Task<SweepPage> ListSweepDueAsync(int segment, DateTimeOffset after, DateTimeOffset until, string? cursor, CancellationToken cancellationToken)
     {
-        // The cursor: the shard being read, and the key to go on from in it.
-        var (shard, start) = SweepCursor.Decode(cursor);
         var response = await dynamoDb.QueryAsync(
             new QueryRequest
             {
@@ -265,22 +265,31 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
                 KeyConditionExpression = $"{TaskTableSchema.RunShard} = :shard AND {TaskTableSchema.SweepAt} BETWEEN :after AND :until",
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue>
                 {
-                    [":shard"] = S($"run#{ShardNames[shard]}"),
+                    [":shard"] = S($"run#{ShardNames[segment]}"),
                     [":after"] = S(Timestamps.Format(after)),
                     [":until"] = S(Timestamps.Format(until)),
                 },
                 Limit = 100,
-                ExclusiveStartKey = start,
+                ExclusiveStartKey = SweepCursor.Decode(cursor),
             },
             cancellationToken).ConfigureAwait(false);
         var ids = (response.Items ?? [])
             .Where(i => string.CompareOrdinal(i[TaskTableSchema.SweepAt].S, Timestamps.Format(after)) > 0)
             .Select(i => i[TaskTableSchema.PartitionKey].S[TaskPrefix.Length..])
             .ToList();
-        var next = response.LastEvaluatedKey is { Count: > 0 } last
-            ? SweepCursor.Encode(shard, last)
-            : shard + 1 < TaskTableSchema.Shards ? SweepCursor.Encode(shard + 1, null) : null;
-        return new SweepPage(ids, next);
+        return new SweepPage(ids, response.LastEvaluatedKey is { Count: > 0 } last ? SweepCursor.Encode(last) : null);
+    }
+
+    public async Task<IReadOnlyList<TaskRecord>> GetManyAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(taskIds);
+        var tasks = new List<TaskRecord>(taskIds.Count);
+        foreach (var chunk in taskIds.Chunk(100))
+        {
+            tasks.AddRange(await BatchReads.GetAsync(dynamoDb, settings.TableName, [.. chunk.Select(id => TaskPrefix + id)], cancellationToken).ConfigureAwait(false));
+        }
+
+        return tasks;
     }
 
     public async Task<DateTimeOffset?> GetSweptUntilAsync(CancellationToken cancellationToken)

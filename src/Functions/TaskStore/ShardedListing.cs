@@ -40,7 +40,7 @@ internal sealed class ShardedListing(IAmazonDynamoDB dynamoDb, string tableName)
         for (var round = 0; round < Rounds && tasks.Count < limit && done.Count < TaskTableSchema.Shards; round++)
         {
             var taken = await TakeAsync(limit - tasks.Count, positions, done, cancellationToken).ConfigureAwait(false);
-            var records = await GetAllAsync(taken, cancellationToken).ConfigureAwait(false);
+            var records = await BatchReads.GetAsync(dynamoDb, tableName, taken, cancellationToken).ConfigureAwait(false);
             tasks.AddRange(Keep is null ? records : records.Where(Keep));
         }
 
@@ -120,37 +120,5 @@ internal sealed class ShardedListing(IAmazonDynamoDB dynamoDb, string tableName)
             },
             cancellationToken).ConfigureAwait(false);
         return (shard, response.Items ?? [], response.LastEvaluatedKey is { Count: > 0 } last ? last : null);
-    }
-
-    /// <summary>The tasks of <paramref name="keys"/>, in that order (one BatchGetItem of up to 100; a task gone meanwhile is left out).</summary>
-    private async Task<List<TaskRecord>> GetAllAsync(List<string> keys, CancellationToken cancellationToken)
-    {
-        if (keys.Count == 0)
-        {
-            return [];
-        }
-
-        var found = new Dictionary<string, TaskRecord>(StringComparer.Ordinal);
-        var pending = new KeysAndAttributes { Keys = [.. keys.Distinct(StringComparer.Ordinal).Select(Key)] };
-        for (var attempt = 0; pending.Keys.Count > 0; attempt++)
-        {
-            var response = await dynamoDb.BatchGetItemAsync(
-                new BatchGetItemRequest { RequestItems = new Dictionary<string, KeysAndAttributes> { [tableName] = pending } },
-                cancellationToken).ConfigureAwait(false);
-            foreach (var item in response.Responses?.GetValueOrDefault(tableName) ?? [])
-            {
-                found[item[TaskTableSchema.PartitionKey].S] = FromItem(item);
-            }
-
-            if (response.UnprocessedKeys?.GetValueOrDefault(tableName) is not { Keys.Count: > 0 } unprocessed || attempt >= 8)
-            {
-                break;
-            }
-
-            pending = unprocessed;
-            await Task.Delay(TimeSpan.FromMilliseconds(25 << attempt), cancellationToken).ConfigureAwait(false);
-        }
-
-        return [.. keys.Where(found.ContainsKey).Select(k => found[k])];
     }
 }

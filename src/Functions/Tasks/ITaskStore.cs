@@ -34,11 +34,17 @@ public interface ITaskStore
     /// </summary>
     Task<TaskPage> ListAsync(TaskFilter filter, int limit, string? cursor, CancellationToken cancellationToken);
 
+    /// <summary>How many independent segments the sweep listing has (read them in parallel, like a parallel Scan's).</summary>
+    int SweepSegments { get; }
+
     /// <summary>
-    /// Ids of tasks whose <see cref="TaskRecord.SweepAt"/> is in (<paramref name="after"/>, <paramref name="until"/>],
-    /// finished or not (the sweeper reads each); a page at a time, in no particular order.
+    /// Ids of tasks in <paramref name="segment"/> whose <see cref="TaskRecord.SweepAt"/> is in (<paramref name="after"/>,
+    /// <paramref name="until"/>], finished or not; a page at a time, in no particular order.
     /// </summary>
-    Task<SweepPage> ListSweepDueAsync(DateTimeOffset after, DateTimeOffset until, string? cursor, CancellationToken cancellationToken);
+    Task<SweepPage> ListSweepDueAsync(int segment, DateTimeOffset after, DateTimeOffset until, string? cursor, CancellationToken cancellationToken);
+
+    /// <summary>The tasks of <paramref name="taskIds"/> that exist (eventually consistent reads, in batches).</summary>
+    Task<IReadOnlyList<TaskRecord>> GetManyAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken);
 
     /// <summary>Up to when the sweeper has looked (null before its first sweep).</summary>
     Task<DateTimeOffset?> GetSweptUntilAsync(CancellationToken cancellationToken);

@@ -372,16 +372,20 @@ public abstract class TaskStoreContract : IAsyncLifetime
         await CreatedAsync(TaskState.Scheduled, now.AddDays(-3));
 
         var ids = new List<string>();
-        string? cursor = null;
-        do
+        for (var segment = 0; segment < Store.SweepSegments; segment++)
         {
-            var page = await Store.ListSweepDueAsync(now.AddDays(-1), now, cursor, None);
-            ids.AddRange(page.TaskIds);
-            cursor = page.NextCursor;
+            string? cursor = null;
+            do
+            {
+                var page = await Store.ListSweepDueAsync(segment, now.AddDays(-1), now, cursor, None);
+                ids.AddRange(page.TaskIds);
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
         }
-        while (cursor is not null);
 
         Assert.Equal([due.TaskId], ids);
+        Assert.Equal([due.TaskId], (await Store.GetManyAsync([due.TaskId, TaskIds.New()], None)).Select(t => t.TaskId));
         Assert.Null(await Store.GetSweptUntilAsync(None));
         await Store.SetSweptUntilAsync(now, None);
         Assert.Equal(now, await Store.GetSweptUntilAsync(None));
