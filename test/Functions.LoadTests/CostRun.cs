@@ -102,8 +102,11 @@ internal static class CostRun
         var queueDeliveries = 0;
         var modelledWaitMs = 0.0;
 
+        // Requests arrive at any fraction of a second (which decides how early a queued wake-up lands): spread them.
+        var arrivals = new Random(42);
         for (var i = 0; i < tasks; i++)
         {
+            clock.Advance(TimeSpan.FromMilliseconds(arrivals.Next(1, 1000)));
             var key = variant == "idempotency key" ? $", \"idempotency_key\": \"order-{i}\"" : string.Empty;
             var body = $"{{\"url\": \"{target.Url}/hook\", \"delay_minutes\": 30, \"data\": {Data}{key}}}";
             var answer = await scheduleRun.InvokeAsync(HttpEvent(body));
