@@ -36,6 +36,8 @@ internal sealed class CostMeter(string endpoint) : HttpClientFactory
 
     public IReadOnlyDictionary<string, int> Calls => _calls;
 
+    public int Total => _calls.Values.Sum();
+
     /// <summary>Units by kind: base writes, index writes by index, reads.</summary>
     public IReadOnlyDictionary<string, double> Units => _units;
 

@@ -3,15 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
-using Amazon.SQS;
 using Functions.Hosting;
-using Functions.Hosting.Aws;
-using Functions.Scheduler;
 using Functions.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -241,34 +236,7 @@ internal static class CostRun
             Name = name;
             MemoryMb = FunctionCatalog.Find(name)!.MemorySize;
             Meter = new CostMeter(endpoint) { MeterUnits = meterUnits, Observe = (request, path, body) => wakeUps.Observe(request, path, body, clock.GetUtcNow(), this) };
-            var configuration = new ConfigurationBuilder()
-                .AddInMemoryCollection(settings)
-                .AddInMemoryCollection([new KeyValuePair<string, string?>(SettingNames.FunctionHandler, name)])
-                .Build();
-            Host = FunctionHost.Create(configuration, _logs, services =>
-            {
-                services.AddSingleton<TimeProvider>(clock);
-                services.AddSingleton<IAmazonDynamoDB>(sp =>
-                {
-                    var aws = sp.GetRequiredService<AwsSettings>();
-                    var config = aws.Configure(new AmazonDynamoDBConfig(), "DYNAMODB");
-                    config.HttpClientFactory = Meter;
-                    return new AmazonDynamoDBClient(aws.Credentials, config);
-                });
-                services.AddSingleton<IAmazonSQS>(sp =>
-                {
-                    var aws = sp.GetRequiredService<AwsSettings>();
-                    var config = aws.Configure(new AmazonSQSConfig(), "SQS");
-                    config.HttpClientFactory = Meter;
-                    return new AmazonSQSClient(aws.Credentials, config);
-                });
-                services.AddSingleton<ISchedulerClient>(sp =>
-                {
-                    var aws = sp.GetRequiredService<AwsSettings>();
-                    var signing = new Amazon.Runtime.Signing.SigV4SigningHandler(aws.Credentials, aws.Region, "scheduler", Meter.Wrap(new SocketsHttpHandler()));
-                    return new SchedulerClient(new HttpClient(signing) { BaseAddress = aws.EndpointOverride("SCHEDULER") }, SchedulerClient.DefaultRetry());
-                });
-            });
+            Host = Scenarios.Host(name, settings, Meter, _logs, clock);
         }
 
         public string Name { get; }

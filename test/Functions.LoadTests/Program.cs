@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
-using Amazon.Runtime;
 using Amazon.SQS;
 using Functions.Forwarder;
 using Functions.Hosting;
@@ -77,33 +76,44 @@ internal static class Scenarios
         settings[SettingNames.DeadLetterQueueUrl] = (await sqs.CreateQueueAsync("dlq-" + settings[SettingNames.TableName])).QueueUrl;
     }
 
-    private static FunctionHost Host(string function, Dictionary<string, string?> settings, AwsCallCounter? counter = null)
+    /// <summary>A function's execution environment, its AWS requests going through <paramref name="meter"/> when given.</summary>
+    internal static FunctionHost Host(string function, Dictionary<string, string?> settings, CostMeter? meter = null, Stream? logs = null, TimeProvider? time = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(settings)
             .AddInMemoryCollection([new KeyValuePair<string, string?>(SettingNames.FunctionHandler, function)])
             .Build();
-        return FunctionHost.Create(configuration, Stream.Null, counter is null ? null : services =>
+        return FunctionHost.Create(configuration, logs ?? Stream.Null, services =>
         {
-            // The same clients, with every AWS request counted on its way out.
+            if (time is not null)
+            {
+                services.AddSingleton(time);
+            }
+
+            if (meter is null)
+            {
+                return;
+            }
+
+            // The same clients, with every AWS request seen on its way out.
             services.AddSingleton<IAmazonDynamoDB>(sp =>
             {
                 var aws = sp.GetRequiredService<AwsSettings>();
                 var config = aws.Configure(new AmazonDynamoDBConfig(), "DYNAMODB");
-                config.HttpClientFactory = counter;
+                config.HttpClientFactory = meter;
                 return new AmazonDynamoDBClient(aws.Credentials, config);
             });
             services.AddSingleton<IAmazonSQS>(sp =>
             {
                 var aws = sp.GetRequiredService<AwsSettings>();
                 var config = aws.Configure(new AmazonSQSConfig(), "SQS");
-                config.HttpClientFactory = counter;
+                config.HttpClientFactory = meter;
                 return new AmazonSQSClient(aws.Credentials, config);
             });
             services.AddSingleton<ISchedulerClient>(sp =>
             {
                 var aws = sp.GetRequiredService<AwsSettings>();
-                var signing = new Amazon.Runtime.Signing.SigV4SigningHandler(aws.Credentials, aws.Region, "scheduler", counter.Wrap(new SocketsHttpHandler()));
+                var signing = new Amazon.Runtime.Signing.SigV4SigningHandler(aws.Credentials, aws.Region, "scheduler", meter.Wrap(new SocketsHttpHandler()));
                 return new SchedulerClient(new HttpClient(signing) { BaseAddress = aws.EndpointOverride("SCHEDULER") }, SchedulerClient.DefaultRetry());
             });
         });
@@ -129,7 +139,7 @@ internal static class Scenarios
     {
         var settings = Settings(moto.Endpoint, Guid.NewGuid().ToString("N")[..10]);
         await PrepareAsync(settings);
-        var counter = new AwsCallCounter();
+        var counter = new CostMeter(moto.Endpoint) { MeterUnits = false };
         using var host = Host("ScheduleTaskFunction", settings, counter);
         var payload = Encoding.UTF8.GetBytes(Event("""{"delay_minutes": 30, "data": {"payment_id": 12345, "user_id": 789, "amount": 9900}}"""));
 
@@ -217,7 +227,7 @@ internal static class Scenarios
         await using var target = await Target.StartAsync();
         var settings = Settings(moto.Endpoint, Guid.NewGuid().ToString("N")[..10]);
         await PrepareAsync(settings);
-        var counter = new AwsCallCounter();
+        var counter = new CostMeter(moto.Endpoint) { MeterUnits = false };
         using var host = Host("ForwarderFunction", settings, counter);
         var store = host.Services.GetRequiredService<ITaskStore>();
         var forwarding = host.Services.GetRequiredService<ForwardingService>();
@@ -292,32 +302,6 @@ internal static class Scenarios
         latencies.Sort();
         double P(double q) => latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(q * latencies.Count) - 1)];
         Console.WriteLine($"{name}: p50 {P(0.50):0.00} ms, p99 {P(0.99):0.00} ms, max {latencies[^1]:0.00} ms (n={latencies.Count})");
-    }
-}
-
-/// <summary>Counts AWS requests by service, under the SDK clients and the Scheduler client.</summary>
-internal sealed class AwsCallCounter : HttpClientFactory
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _calls = new();
-
-    public int Total => _calls.Values.Sum();
-
-    public void Reset() => _calls.Clear();
-
-    public string Describe() => string.Join(", ", _calls.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}"));
-
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(Wrap(new SocketsHttpHandler()));
-
-    public HttpMessageHandler Wrap(HttpMessageHandler inner) => new Counting(this, inner);
-
-    private sealed class Counting(AwsCallCounter owner, HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var target = request.Headers.TryGetValues("X-Amz-Target", out var values) ? values.First() : $"{request.Method} {request.RequestUri?.AbsolutePath.Split('/').ElementAtOrDefault(1)}";
-            owner._calls.AddOrUpdate(target, 1, (_, n) => n + 1);
-            return base.SendAsync(request, cancellationToken);
-        }
     }
 }
 
