@@ -40,25 +40,62 @@ public sealed class LocalDatabase : IDisposable
                 created_at TEXT NOT NULL, last_used_on TEXT, revoked_at TEXT);
             CREATE TABLE IF NOT EXISTS callers (
                 name TEXT PRIMARY KEY, generation INTEGER NOT NULL, previous_generation INTEGER, previous_until TEXT);
-            CREATE TABLE IF NOT EXISTS sweeper (id INTEGER PRIMARY KEY CHECK (id = 1), swept_until TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS sweep_progress (id INTEGER PRIMARY KEY CHECK (id = 1), progress TEXT NOT NULL);
             """);
 
-        // Data folders from before callers: their tasks are the bootstrap (admin) caller's.
-        AddColumnIfMissing("tasks", "caller", "TEXT NOT NULL DEFAULT 'admin'");
-        AddColumnIfMissing("tasks", "sweep_at", "TEXT NOT NULL DEFAULT ''");
+        // Data folders from before callers: their tasks and idempotency keys are the bootstrap (admin) caller's, and
+        // each task gets its sweep time.
+        if (AddColumnIfMissing("tasks", "caller", "TEXT NOT NULL DEFAULT 'admin'"))
+        {
+            Execute("UPDATE idempotency SET key = 'admin#' || key");
+        }
+
+        if (AddColumnIfMissing("tasks", "sweep_at", "TEXT NOT NULL DEFAULT ''"))
+        {
+            BackfillSweepTimes();
+        }
         Execute("""
             CREATE INDEX IF NOT EXISTS tasks_by_caller ON tasks (caller, created_at DESC, task_id DESC);
             CREATE INDEX IF NOT EXISTS tasks_by_sweep ON tasks (sweep_at);
             """);
     }
 
-    private void AddColumnIfMissing(string table, string column, string definition)
+    /// <summary>Adds the column when the table lacks it; whether it did.</summary>
+    private bool AddColumnIfMissing(string table, string column, string definition)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'";
-        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) != 0)
         {
-            Execute($"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+            return false;
+        }
+
+        Execute($"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+        return true;
+    }
+
+    private void BackfillSweepTimes()
+    {
+        var rows = new List<(string Id, string SweepAt)>();
+        using (var read = _connection.CreateCommand())
+        {
+            read.CommandText = "SELECT task_id, json FROM tasks WHERE sweep_at = ''";
+            using var reader = read.ExecuteReader();
+            while (reader.Read())
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(reader.GetString(1));
+                var runAt = json.RootElement.GetProperty(nameof(Functions.Tasks.TaskRecord.RunAt)).GetDateTimeOffset();
+                rows.Add((reader.GetString(0), Functions.Tasks.Timestamps.Format(runAt + Functions.Tasks.TaskRecord.LostAfter)));
+            }
+        }
+
+        foreach (var (id, sweepAt) in rows)
+        {
+            using var update = _connection.CreateCommand();
+            update.CommandText = "UPDATE tasks SET sweep_at = $s WHERE task_id = $id";
+            update.Parameters.AddWithValue("$s", sweepAt);
+            update.Parameters.AddWithValue("$id", id);
+            update.ExecuteNonQuery();
         }
     }
 

@@ -58,6 +58,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
                 ScheduleArn = changes.ScheduleArn ?? current.ScheduleArn,
                 ScheduleName = changes.ScheduleName ?? current.ScheduleName,
                 RunAt = changes.RunAt ?? current.RunAt,
+                SweepAfter = changes.RunAt is null ? current.SweepAfter : null,
                 LastStatusCode = changes.Result is { } result ? result.StatusCode : current.LastStatusCode,
                 LastError = changes.Result is { } last ? last.StoredError : current.LastError,
             };
@@ -169,20 +170,32 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             return new SweepPage(ids, ids.Count == 100 ? ids[^1] : null);
         }, cancellationToken);
 
-    public Task<DateTimeOffset?> GetSweptUntilAsync(CancellationToken cancellationToken) =>
+    public Task PostponeSweepAsync(string taskId, DateTimeOffset sweepAt, CancellationToken cancellationToken) =>
         database.RunAsync((connection, transaction) =>
         {
-            using var query = connection.Command(transaction, "SELECT swept_until FROM sweeper WHERE id = 1");
-            return query.ExecuteScalar() is string text ? Timestamps.Parse(text) : (DateTimeOffset?)null;
+            var current = Read(connection, transaction, taskId);
+            if (current is not null && !TaskStateMachine.IsFinal(current.Status))
+            {
+                Write(connection, transaction, current with { SweepAfter = sweepAt });
+            }
+
+            return 0;
         }, cancellationToken);
 
-    public Task SetSweptUntilAsync(DateTimeOffset until, CancellationToken cancellationToken) =>
+    public Task<SweepProgress?> GetSweepProgressAsync(CancellationToken cancellationToken) =>
+        database.RunAsync((connection, transaction) =>
+        {
+            using var query = connection.Command(transaction, "SELECT progress FROM sweep_progress WHERE id = 1");
+            return query.ExecuteScalar() is string json ? JsonSerializer.Deserialize<SweepProgress>(json, Json) : null;
+        }, cancellationToken);
+
+    public Task SetSweepProgressAsync(SweepProgress progress, CancellationToken cancellationToken) =>
         database.RunAsync((connection, transaction) =>
         {
             using var upsert = connection.Command(
                 transaction,
-                "INSERT INTO sweeper (id, swept_until) VALUES (1, $u) ON CONFLICT (id) DO UPDATE SET swept_until = excluded.swept_until",
-                ("$u", Timestamps.Format(until)));
+                "INSERT INTO sweep_progress (id, progress) VALUES (1, $p) ON CONFLICT (id) DO UPDATE SET progress = excluded.progress",
+                ("$p", JsonSerializer.Serialize(progress, Json)));
             return upsert.ExecuteNonQuery();
         }, cancellationToken);
 

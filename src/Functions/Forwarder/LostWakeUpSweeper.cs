@@ -18,40 +18,36 @@ public sealed partial class LostWakeUpSweeper(ITaskStore store, WakeUpTimer wake
     /// <summary>How far back the first sweep (no checkpoint yet) looks.</summary>
     public static readonly TimeSpan FirstLookBack = TimeSpan.FromHours(1);
 
-    /// <summary>The most one sweep covers; a sweep that falls behind catches up over the next ones.</summary>
+    /// <summary>The most one window covers; a sweeper that falls behind catches up window by window.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(1);
 
-    /// <summary>Time kept before the invocation's deadline: a sweep stops then, and the next one starts over its window.</summary>
+    /// <summary>Time kept before the invocation's deadline: a sweep stops then, and the next one goes on where it stopped.</summary>
     public static readonly TimeSpan Reserve = TimeSpan.FromSeconds(10);
 
     /// <summary>How many of the store's sweep segments are read at once.</summary>
     public const int Parallelism = 16;
 
-    /// <summary>Re-arms every lost wake-up in the window since the last sweep; how many.</summary>
+    /// <summary>Re-arms every lost wake-up in the window since the last sweep (or the rest of one under way); how many.</summary>
     public async Task<int> SweepAsync(InvocationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var now = time.GetUtcNow();
-        var from = await store.GetSweptUntilAsync(context.CancellationToken).ConfigureAwait(false) ?? now - FirstLookBack;
-        var until = from + MaxWindow < now ? from + MaxWindow : now;
+        var progress = await store.GetSweepProgressAsync(context.CancellationToken).ConfigureAwait(false)
+            ?? new SweepProgress(now - FirstLookBack, null, [], []);
+        var from = progress.SweptUntil;
+        var until = progress.WindowUntil ?? (from + MaxWindow < now ? from + MaxWindow : now);
+        var cursors = new System.Collections.Concurrent.ConcurrentDictionary<int, string>(progress.Cursors);
+        var done = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>(progress.Done.Select(d => KeyValuePair.Create(d, true)));
         var rearmed = 0;
-        var complete = true;
         await Parallel.ForEachAsync(
-            Enumerable.Range(0, store.SweepSegments),
+            Enumerable.Range(0, store.SweepSegments).Where(s => !done.ContainsKey(s)),
             new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = context.CancellationToken },
             async (segment, cancellationToken) =>
             {
-                string? cursor = null;
-                do
+                while (context.RemainingTime(time) > Reserve)
                 {
-                    if (context.RemainingTime(time) <= Reserve)
-                    {
-                        complete = false;
-                        return;
-                    }
-
                     // A page of ids, then their tasks in one batch read: a finished task costs half a read unit.
-                    var page = await store.ListSweepDueAsync(segment, from, until, cursor, cancellationToken).ConfigureAwait(false);
+                    var page = await store.ListSweepDueAsync(segment, from, until, cursors.GetValueOrDefault(segment), cancellationToken).ConfigureAwait(false);
                     foreach (var task in await store.GetManyAsync(page.TaskIds, cancellationToken).ConfigureAwait(false))
                     {
                         if (await RearmIfUnfinishedAsync(task, now, cancellationToken).ConfigureAwait(false))
@@ -60,17 +56,22 @@ public sealed partial class LostWakeUpSweeper(ITaskStore store, WakeUpTimer wake
                         }
                     }
 
-                    cursor = page.NextCursor;
+                    if (page.NextCursor is null)
+                    {
+                        done[segment] = true;
+                        cursors.TryRemove(segment, out _);
+                        return;
+                    }
+
+                    cursors[segment] = page.NextCursor;
                 }
-                while (cursor is not null);
             }).ConfigureAwait(false);
 
-        if (complete)
-        {
-            await store.SetSweptUntilAsync(until, context.CancellationToken).ConfigureAwait(false);
-        }
-
-        // Out of time: the checkpoint stays, so the next sweep reads this window again (re-arming twice is harmless).
+        // Out of time: the segments' places are kept, and the next sweep goes on with this window from there.
+        var complete = done.Count == store.SweepSegments;
+        await store.SetSweepProgressAsync(
+            complete ? new SweepProgress(until, null, [], []) : new SweepProgress(from, until, new(cursors), [.. done.Keys.Order()]),
+            context.CancellationToken).ConfigureAwait(false);
         LogSwept(logger, rearmed, complete);
         return rearmed;
     }
@@ -90,6 +91,9 @@ public sealed partial class LostWakeUpSweeper(ITaskStore store, WakeUpTimer wake
         }
 
         await wakeUps.ArmAsync(task.TaskId, wakeAt, WakeUpNames.Rearm(task.TaskId, task.Attempts + 1, wakeAt), now, cancellationToken).ConfigureAwait(false);
+
+        // Looked at again if this wake-up is lost too (a task is never left with no look ahead of it).
+        await store.PostponeSweepAsync(task.TaskId, wakeAt + TaskRecord.LostAfter, cancellationToken).ConfigureAwait(false);
         LogRearmed(logger, task.TaskId, task.Status);
         return true;
     }

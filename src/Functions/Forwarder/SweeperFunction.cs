@@ -10,7 +10,7 @@ public sealed class SweeperFunction(LostWakeUpSweeper sweeper)
 
     [LambdaFunction("SweeperFunction", MemorySize = 256, Timeout = 300, Description = "Re-arms tasks whose wake-up was lost (safety net).")]
     [RecurringSchedule("rate(5 minutes)")]
-    [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead, "task#*")]
+    [UsesTaskTable(TableAccess.Query | TableAccess.Update | TableAccess.BatchRead, "task#*")]
     [UsesTaskTable(TableAccess.Read | TableAccess.Create, "sweep#*")]
     [UsesScheduler(SchedulerAccess.Create)]
     [UsesDeliveryQueue]

@@ -28,6 +28,7 @@ namespace Functions.Serialization;
 [JsonSerializable(typeof(ListSchedulesResponse))]
 [JsonSerializable(typeof(SchedulerErrorBody))]
 [JsonSerializable(typeof(Functions.TaskStore.TaskCursor))]
+[JsonSerializable(typeof(Functions.Tasks.SweepProgress))]
 [JsonSerializable(typeof(Functions.Tasks.WakeUps.WakeUpMessage))]
 [JsonSerializable(typeof(Functions.Callbacks.CallbackResponse))]
 [JsonSerializable(typeof(Functions.Hosting.Sqs.SqsEvent))]

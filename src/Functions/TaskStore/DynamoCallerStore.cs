@@ -71,10 +71,20 @@ public sealed class DynamoCallerStore(IAmazonDynamoDB dynamoDb, TaskStoreSetting
         var records = new List<ApiKeyRecord>();
         foreach (var chunk in keys.Select(k => k[TaskTableSchema.PartitionKey].S).Chunk(100))
         {
-            var response = await dynamoDb.BatchGetItemAsync(
-                new BatchGetItemRequest { RequestItems = new Dictionary<string, KeysAndAttributes> { [table.TableName] = new() { Keys = [.. chunk.Select(Key)] } } },
-                cancellationToken).ConfigureAwait(false);
-            records.AddRange((response.Responses?.GetValueOrDefault(table.TableName) ?? []).Select(FromKeyItem));
+            // Keys DynamoDB leaves unprocessed (throttling) are asked again: a live key must never be missing here.
+            var pending = new KeysAndAttributes { Keys = [.. chunk.Select(Key)] };
+            for (var attempt = 0; pending.Keys.Count > 0; attempt++)
+            {
+                var response = await dynamoDb.BatchGetItemAsync(
+                    new BatchGetItemRequest { RequestItems = new Dictionary<string, KeysAndAttributes> { [table.TableName] = pending } },
+                    cancellationToken).ConfigureAwait(false);
+                records.AddRange((response.Responses?.GetValueOrDefault(table.TableName) ?? []).Select(FromKeyItem));
+                pending = response.UnprocessedKeys?.GetValueOrDefault(table.TableName) ?? new KeysAndAttributes { Keys = [] };
+                if (pending.Keys.Count > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(25 << Math.Min(attempt, 6)), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
 
         return [.. records.OrderByDescending(r => r.CreatedAt).ThenBy(r => r.KeyId, StringComparer.Ordinal)];

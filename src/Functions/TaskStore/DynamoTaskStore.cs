@@ -1,5 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using System.Text.Json;
+using Functions.Serialization;
 using Functions.Tasks;
 using static Functions.TaskStore.TaskItems;
 
@@ -292,20 +294,47 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         return tasks;
     }
 
-    public async Task<DateTimeOffset?> GetSweptUntilAsync(CancellationToken cancellationToken)
+    public async Task PostponeSweepAsync(string taskId, DateTimeOffset sweepAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamoDb.UpdateItemAsync(
+                new UpdateItemRequest
+                {
+                    TableName = settings.TableName,
+                    Key = Key(TaskPrefix + taskId),
+                    UpdateExpression = $"SET {TaskTableSchema.SweepAt} = :sweep_at",
+                    ConditionExpression = $"attribute_exists(pk) AND attribute_not_exists({TaskTableSchema.Outcome})",
+                    ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":sweep_at"] = S(Timestamps.Format(sweepAt)) },
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            // Finished meanwhile: nothing left to look at.
+        }
+    }
+
+    public async Task<SweepProgress?> GetSweepProgressAsync(CancellationToken cancellationToken)
     {
         var response = await dynamoDb.GetItemAsync(
             new GetItemRequest { TableName = settings.TableName, Key = Key(SweepCheckpoint), ConsistentRead = true },
             cancellationToken).ConfigureAwait(false);
-        return response.Item is { Count: > 0 } item && item.TryGetValue("swept_until", out var until) ? Timestamps.Parse(until.S) : null;
+        return response.Item is { Count: > 0 } item && item.TryGetValue("progress", out var progress)
+            ? JsonSerializer.Deserialize(progress.S, FunctionsJsonContext.Default.SweepProgress)
+            : null;
     }
 
-    public Task SetSweptUntilAsync(DateTimeOffset until, CancellationToken cancellationToken) =>
+    public Task SetSweepProgressAsync(SweepProgress progress, CancellationToken cancellationToken) =>
         dynamoDb.PutItemAsync(
             new PutItemRequest
             {
                 TableName = settings.TableName,
-                Item = new Dictionary<string, AttributeValue> { [TaskTableSchema.PartitionKey] = S(SweepCheckpoint), ["swept_until"] = S(Timestamps.Format(until)) },
+                Item = new Dictionary<string, AttributeValue>
+                {
+                    [TaskTableSchema.PartitionKey] = S(SweepCheckpoint),
+                    ["progress"] = S(JsonSerializer.Serialize(progress, FunctionsJsonContext.Default.SweepProgress)),
+                },
             },
             cancellationToken);
 

@@ -34,6 +34,11 @@ internal sealed class ShardedListing(IAmazonDynamoDB dynamoDb, string tableName)
     public async Task<TaskPage> PageAsync(string listing, int limit, string? cursorText, CancellationToken cancellationToken)
     {
         var cursor = cursorText is null ? new TaskCursor(listing, [], []) : TaskCursor.Decode(cursorText, listing, CursorKeys);
+        if (cursor.Positions.Any(p => p.Value[ShardAttribute] != ShardValue(p.Key)))
+        {
+            throw new FormatException("cursor is not one this API gave out, or belongs to a listing with another filter.");
+        }
+
         var positions = new Dictionary<string, Dictionary<string, string>>(cursor.Positions, StringComparer.Ordinal);
         var done = new HashSet<string>(cursor.Done, StringComparer.Ordinal);
         var tasks = new List<TaskRecord>();
@@ -65,12 +70,32 @@ internal sealed class ShardedListing(IAmazonDynamoDB dynamoDb, string tableName)
             }
         }
 
-        var merged = results
-            .SelectMany(r => r.Items.Select(item => (r.Shard, Item: item)))
-            .OrderByDescending(e => e.Item[SortAttribute].S, StringComparer.Ordinal)
-            .ThenByDescending(e => e.Item[TaskTableSchema.PartitionKey].S, StringComparer.Ordinal)
-            .ToList();
-        var taken = merged.Where(e => floor is null || string.CompareOrdinal(e.Item[SortAttribute].S, floor) >= 0).Take(count).ToList();
+        // A k-way merge that keeps each shard's own order (DynamoDB's order among equal sort keys is its own), so what
+        // is taken from a shard is always a prefix of what it returned and its position never skips or repeats one.
+        var next = new int[results.Length];
+        var taken = new List<(string Shard, Dictionary<string, AttributeValue> Item)>(count);
+        while (taken.Count < count)
+        {
+            var best = -1;
+            for (var i = 0; i < results.Length; i++)
+            {
+                if (next[i] < results[i].Items.Count
+                    && (floor is null || string.CompareOrdinal(results[i].Items[next[i]][SortAttribute].S, floor) >= 0)
+                    && (best < 0 || string.CompareOrdinal(results[i].Items[next[i]][SortAttribute].S, results[best].Items[next[best]][SortAttribute].S) > 0))
+                {
+                    best = i;
+                }
+            }
+
+            if (best < 0)
+            {
+                break;
+            }
+
+            taken.Add((results[best].Shard, results[best].Items[next[best]]));
+            next[best]++;
+        }
+
         foreach (var (shard, items, last) in results)
         {
             var mine = taken.Where(t => t.Shard == shard).Select(t => t.Item).ToList();

@@ -111,6 +111,7 @@ public static class TaskItems
             LastStatusCode = Number(item, "last_status_code"),
             LastError = Text(item, "last_error") is { Length: > 0 } error ? error : null,
             LeaseUntil = Time(item, "lease_until"),
+            SweepAfter = Time(item, TaskTableSchema.SweepAt) is { } sweepAt && Time(item, "run_at") is { } runAt && sweepAt != runAt + TaskRecord.LostAfter ? sweepAt : null,
         };
     }
 

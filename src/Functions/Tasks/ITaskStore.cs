@@ -46,8 +46,11 @@ public interface ITaskStore
     /// <summary>The tasks of <paramref name="taskIds"/> that exist (eventually consistent reads, in batches).</summary>
     Task<IReadOnlyList<TaskRecord>> GetManyAsync(IReadOnlyList<string> taskIds, CancellationToken cancellationToken);
 
-    /// <summary>Up to when the sweeper has looked (null before its first sweep).</summary>
-    Task<DateTimeOffset?> GetSweptUntilAsync(CancellationToken cancellationToken);
+    /// <summary>Moves an unfinished task's sweep time (the sweeper re-armed it and looks again then); a finished one is left.</summary>
+    Task PostponeSweepAsync(string taskId, DateTimeOffset sweepAt, CancellationToken cancellationToken);
 
-    Task SetSweptUntilAsync(DateTimeOffset until, CancellationToken cancellationToken);
+    /// <summary>Where the sweeper stands (null before its first sweep).</summary>
+    Task<SweepProgress?> GetSweepProgressAsync(CancellationToken cancellationToken);
+
+    Task SetSweepProgressAsync(SweepProgress progress, CancellationToken cancellationToken);
 }

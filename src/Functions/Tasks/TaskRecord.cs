@@ -36,6 +36,9 @@ public sealed record TaskRecord
     /// <summary>While running: until when the claiming forwarder owns the attempt.</summary>
     public DateTimeOffset? LeaseUntil { get; init; }
 
-    /// <summary>When the sweeper looks at the task if it has not finished by then: <see cref="LostAfter"/> past run_at.</summary>
-    public DateTimeOffset SweepAt => RunAt + LostAfter;
+    /// <summary>Set when the sweeper re-armed the task: when it looks again (null: <see cref="LostAfter"/> past run_at).</summary>
+    public DateTimeOffset? SweepAfter { get; init; }
+
+    /// <summary>When the sweeper looks at the task if it has not finished by then.</summary>
+    public DateTimeOffset SweepAt => SweepAfter ?? RunAt + LostAfter;
 }

@@ -72,6 +72,7 @@ public sealed class CallerTests(MotoServer moto)
     [InlineData("""{"caller": "Billing"}""")]
     [InlineData("""{"caller": "bill ing"}""")]
     [InlineData("""{}""")]
+    [InlineData("""{"caller": "admin"}""")]
     [InlineData("""{"caller": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}""")]
     public async Task ABadCaller_Is400NamingCaller_AndIssuesNothing(string body)
     {
@@ -200,6 +201,8 @@ public sealed class CallerTests(MotoServer moto)
         Assert.Equal(2, hits[1].Headers["webhook-signature"].Split(' ').Length);
         Assert.Equal(WebhookVerification.Valid, Verify(hits[1], [afterRotation[0]]));
         Assert.Equal(WebhookVerification.Valid, Verify(hits[1], [billingSecrets[0]]));
+        Assert.Equal(409, (await api.SendAsync("POST", "/api/v1/signing-secret/rotate", token: billing)).StatusCode);
+        Assert.Equal(afterRotation, Secrets(await api.SendAsync("GET", "/api/v1/signing-secret", token: billing)));
         Assert.Equal(409, (await api.SendAsync("POST", "/api/v1/signing-secret/rotate")).StatusCode);
         Assert.Equal([TestSettings.SigningSecret], Secrets(await api.SendAsync("GET", "/api/v1/signing-secret")));
     }

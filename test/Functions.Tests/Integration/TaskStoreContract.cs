@@ -351,6 +351,24 @@ public abstract class TaskStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AListing_OfTasksCreatedInTheSameMillisecond_MissesNoneAndRepeatsNone()
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 60; i++)
+        {
+            ids.Add((await CreatedAsync(TaskState.Scheduled, Clock.GetUtcNow().AddMinutes(1), caller: "billing")).TaskId);
+        }
+
+        var listed = await AllAsync(new TaskFilter("billing", null), 7);
+        var everyone = await AllAsync(new TaskFilter(null, null), 7);
+
+        Assert.Equal(ids.Count, listed.Count);
+        Assert.True(ids.SetEquals(listed));
+        Assert.Equal(ids.Count, everyone.Count);
+        Assert.True(ids.SetEquals(everyone));
+    }
+
+    [Fact]
     public async Task EveryCallersListing_IsLatestRunFirst_AndFiltersByStatus()
     {
         var late = await CreatedAsync(TaskState.Scheduled, Clock.GetUtcNow().AddHours(2), caller: "emails");
@@ -386,9 +404,16 @@ public abstract class TaskStoreContract : IAsyncLifetime
 
         Assert.Equal([due.TaskId], ids);
         Assert.Equal([due.TaskId], (await Store.GetManyAsync([due.TaskId, TaskIds.New()], None)).Select(t => t.TaskId));
-        Assert.Null(await Store.GetSweptUntilAsync(None));
-        await Store.SetSweptUntilAsync(now, None);
-        Assert.Equal(now, await Store.GetSweptUntilAsync(None));
+        Assert.Null(await Store.GetSweepProgressAsync(None));
+        await Store.SetSweepProgressAsync(new SweepProgress(now, now.AddMinutes(5), new() { [3] = "c" }, [1, 2]), None);
+        var progress = await Store.GetSweepProgressAsync(None);
+        Assert.Equal(now, progress!.SweptUntil);
+        Assert.Equal(now.AddMinutes(5), progress.WindowUntil);
+        Assert.Equal("c", progress.Cursors[3]);
+        Assert.Equal([1, 2], progress.Done);
+
+        await Store.PostponeSweepAsync(due.TaskId, now.AddHours(2), None);
+        Assert.Equal(now.AddHours(2), (await Store.GetAsync(due.TaskId, None))!.SweepAt);
     }
 
     private async Task<List<string>> AllAsync(TaskFilter filter, int limit)

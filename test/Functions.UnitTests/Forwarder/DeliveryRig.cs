@@ -40,7 +40,7 @@ internal sealed class DeliveryRig : IDisposable
         Queues = new LocalDeliveryQueues(Database, Clock);
         _logProvider = new JsonLoggerProvider("ForwarderFunction", "test", Logs, LogLevel.Information);
         _loggers = LoggerFactory.Create(logging => logging.AddProvider(_logProvider));
-        var wakeUps = new WakeUpTimer(new SchedulerWakeUps(Scheduler, new SchedulerSettings(Group, TestSettings.SchedulerRoleArn, TestSettings.ForwarderArn, TestSettings.DeadLetterQueueArn)), Queues, precision);
+        var wakeUps = WakeUps = new WakeUpTimer(new SchedulerWakeUps(Scheduler, new SchedulerSettings(Group, TestSettings.SchedulerRoleArn, TestSettings.ForwarderArn, TestSettings.DeadLetterQueueArn)), Queues, precision);
         Callers = new LocalCallerStore(Database);
         Secrets = new SigningSecrets(WebhookKey.ParseList(TestSettings.SigningSecret), Callers, TimeSpan.Zero, SigningSecrets.DefaultGrace, Clock);
         var call = new TargetCall(new HttpClient(Target), Secrets, new ServiceInfo("ForwarderFunction", "test", "1.2.3+abc"), Clock, _loggers.CreateLogger<TargetCall>());
@@ -76,6 +76,11 @@ internal sealed class DeliveryRig : IDisposable
     public ForwardingService Forwarding { get; }
 
     public LostWakeUpSweeper Sweeper { get; }
+
+    public WakeUpTimer WakeUps { get; }
+
+    /// <summary>A sweeper on its own clock and store, for tests that steer its time.</summary>
+    public LostWakeUpSweeper SweeperWith(ITaskStore store, TimeProvider time) => new(store, WakeUps, time, _loggers.CreateLogger<LostWakeUpSweeper>());
 
     /// <summary>Schedules a task to <see cref="TargetUrl"/> with the given request fields; the accepted task.</summary>
     public async Task<TaskRecord> ScheduleAsync(string fields, string caller = Caller.BootstrapName)

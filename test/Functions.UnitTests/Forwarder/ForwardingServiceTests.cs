@@ -2,6 +2,7 @@ using System.Net;
 using Functions.Tasks;
 using Functions.Tasks.WakeUps;
 using Functions.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Functions.UnitTests.Forwarder;
 
@@ -337,20 +338,113 @@ public sealed class ForwardingServiceTests : IDisposable
         var first = await SweepAsync();
         var again = await SweepAsync();
         var wokenNow = await _rig.VisibleWakeUpsAsync();
+        await _rig.WakeAsync(lost.TaskId);
         _rig.Clock.Advance(TimeSpan.FromMinutes(5));
         var later = await SweepAsync();
 
         Assert.Equal(2, first);
         Assert.Equal(0, again);
         Assert.Equal([lost.TaskId], wokenNow);
+        Assert.Equal(TaskState.Succeeded, (await _rig.TaskAsync(lost.TaskId)).Status);
         Assert.Equal(1, later);
         Assert.Equal(new[] { working.TaskId, young.TaskId }.Order(StringComparer.Ordinal), (await _rig.VisibleWakeUpsAsync()).Order(StringComparer.Ordinal));
-        await _rig.WakeAsync(lost.TaskId);
-        Assert.Equal(TaskState.Succeeded, (await _rig.TaskAsync(lost.TaskId)).Status);
         Assert.Equal(TaskState.Scheduled, (await _rig.TaskAsync(fresh.TaskId)).Status);
+    }
+
+    [Fact]
+    public async Task ASweepThatRunsOutOfTime_HandsTheRestOfItsWindowToTheNext_AndArmsNoTaskTwice()
+    {
+        var now = _rig.Clock.GetUtcNow();
+        var lost = new List<string>();
+        for (var i = 0; i < 250; i++)
+        {
+            var task = new TaskRecord
+            {
+                TaskId = TaskIds.New(), Status = TaskState.Pending, RunAt = now.AddMinutes(-10), Url = DeliveryRig.TargetUrl, Method = "POST",
+                Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 3, TimeoutSeconds = 5, CreatedAt = now.AddMinutes(-20), UpdatedAt = now.AddMinutes(-20),
+            };
+            await _rig.Store.CreateAsync(task, null, CancellationToken.None);
+            lost.Add(task.TaskId);
+        }
+
+        // The sweeper's own clock jumps past its deadline as soon as it has listed its first page.
+        var sweepClock = new FakeTimeProvider(now);
+        var pagesListed = 0;
+        var store = SteppingStore.Wrap(_rig.Store, () =>
+        {
+            if (Interlocked.Increment(ref pagesListed) == 1)
+            {
+                sweepClock.Advance(TimeSpan.FromMinutes(5));
+            }
+        });
+        var sweeper = _rig.SweeperWith(store, sweepClock);
+
+        var first = await sweeper.SweepAsync(Functions.Hosting.InvocationContext.Create("sweep-1", TimeSpan.FromMinutes(1), sweepClock));
+        var handedOver = await _rig.Store.GetSweepProgressAsync(CancellationToken.None);
+        var second = await _rig.Sweeper.SweepAsync(Functions.Hosting.InvocationContext.Create("sweep-2", TimeSpan.FromMinutes(1), _rig.Clock));
+        var woken = new List<string>();
+        for (var batch = await _rig.VisibleWakeUpsAsync(); batch.Count > 0; batch = await _rig.VisibleWakeUpsAsync())
+        {
+            woken.AddRange(batch);
+        }
+
+        Assert.Equal(100, first);
+        Assert.NotNull(handedOver!.WindowUntil);
+        Assert.NotEmpty(handedOver.Cursors);
+        Assert.Equal(150, second);
+        Assert.Equal(lost.Order(StringComparer.Ordinal), woken.Order(StringComparer.Ordinal));
+        Assert.Null((await _rig.Store.GetSweepProgressAsync(CancellationToken.None))!.WindowUntil);
+    }
+
+    [Fact]
+    public async Task ARearmedTask_IsLookedAtAgain_IfThatWakeUpIsLostToo()
+    {
+        var now = _rig.Clock.GetUtcNow();
+        var task = new TaskRecord
+        {
+            TaskId = TaskIds.New(), Status = TaskState.Scheduled, RunAt = now.AddMinutes(-10), Url = DeliveryRig.TargetUrl, Method = "POST",
+            Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 3, TimeoutSeconds = 5, CreatedAt = now.AddMinutes(-20), UpdatedAt = now.AddMinutes(-20),
+        };
+        await _rig.Store.CreateAsync(task, null, CancellationToken.None);
+
+        var first = await SweepAsync();
+        Assert.Equal([task.TaskId], await _rig.VisibleWakeUpsAsync());
+        _rig.Clock.Advance(TimeSpan.FromMinutes(6));
+        var second = await SweepAsync();
+
+        Assert.Equal(1, first);
+        Assert.Equal(1, second);
+        Assert.Equal([task.TaskId], await _rig.VisibleWakeUpsAsync());
     }
 
     private Task<int> SweepAsync() => _rig.Sweeper.SweepAsync(Functions.Hosting.InvocationContext.Create("sweep", TimeSpan.FromSeconds(60), _rig.Clock));
 
     public void Dispose() => _rig.Dispose();
+}
+
+/// <summary>An <see cref="ITaskStore"/> that calls a hook each time the sweep listing is read, then does what the store does.</summary>
+public class SteppingStore : System.Reflection.DispatchProxy
+{
+    private ITaskStore _inner = null!;
+    private Action _onListing = null!;
+
+    public static ITaskStore Wrap(ITaskStore inner, Action onListing)
+    {
+        var proxy = Create<ITaskStore, SteppingStore>();
+        var stepping = (SteppingStore)(object)proxy;
+        stepping._inner = inner;
+        stepping._onListing = onListing;
+        return proxy;
+    }
+
+    protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+    {
+        ArgumentNullException.ThrowIfNull(targetMethod);
+        if (targetMethod.Name == nameof(ITaskStore.ListSweepDueAsync))
+        {
+            _onListing();
+        }
+
+        return targetMethod.Invoke(_inner, args);
+    }
 }

@@ -55,7 +55,7 @@ public sealed class LeastPrivilegeTests
         ["SweeperFunction"] =
         [
             $"dynamodb:Query {Indexes}",
-            $"dynamodb:BatchGetItem {Table} keys=task#*",
+            $"dynamodb:UpdateItem,dynamodb:BatchGetItem {Table} keys=task#*",
             $"dynamodb:PutItem,dynamodb:GetItem {Table} keys=sweep#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
             $"iam:PassRole {Role}",

@@ -21,9 +21,9 @@ public sealed class CreateKeyFunction(ApiKeyService keys)
             return invalid;
         }
 
-        if (!CallerNames.IsValid(body.Caller))
+        if (!CallerNames.IsValid(body.Caller) || body.Caller == Caller.BootstrapName)
         {
-            return HttpResults.BadRequest("caller", CallerNames.Rule, context.RequestId);
+            return HttpResults.BadRequest("caller", body.Caller == Caller.BootstrapName ? CallerNames.Reserved : CallerNames.Rule, context.RequestId);
         }
 
         var (record, key) = await keys.CreateAsync(body.Caller, body.Admin ?? false, context.CancellationToken).ConfigureAwait(false);

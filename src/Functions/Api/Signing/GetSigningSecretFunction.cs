@@ -1,7 +1,6 @@
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Hosting.Http;
-using Functions.Serialization;
 using Functions.Tasks.Callers;
 
 namespace Functions.Api.Signing;
@@ -18,8 +17,6 @@ public sealed class GetSigningSecretFunction(SigningSecrets secrets)
     {
         var caller = request.CallerOf();
         var shown = await secrets.ShowAsync(caller.Name, context.CancellationToken).ConfigureAwait(false);
-        return HttpResults.Json(200, SigningSecretResponse.From(caller.Name, shown), FunctionsJsonContext.Default.SigningSecretResponse, NoStore);
+        return SigningResults.Shown(caller.Name, shown);
     }
-
-    internal static IReadOnlyDictionary<string, string> NoStore { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["cache-control"] = "no-store" };
 }

@@ -1,7 +1,6 @@
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Hosting.Http;
-using Functions.Serialization;
 using Functions.Tasks.Callers;
 
 namespace Functions.Api.Signing;
@@ -20,17 +19,7 @@ public sealed class RotateSigningSecretFunction(SigningSecrets secrets)
     public async Task<HttpApiResponse> Rotate(HttpApiRequest request, InvocationContext context)
     {
         var caller = request.CallerOf();
-        if (await secrets.RotateAsync(caller.Name, context.CancellationToken).ConfigureAwait(false) is not { } rotated)
-        {
-            return HttpResults.Problem(new ProblemDetails
-            {
-                Title = "Conflict",
-                Status = 409,
-                Detail = "The bootstrap caller signs with the service's master secret: rotate it in its SSM parameter (new secret first, old one after it, space-separated).",
-                RequestId = context.RequestId,
-            });
-        }
-
-        return HttpResults.Json(200, SigningSecretResponse.From(caller.Name, rotated), FunctionsJsonContext.Default.SigningSecretResponse, GetSigningSecretFunction.NoStore);
+        var result = await secrets.RotateAsync(caller.Name, context.CancellationToken).ConfigureAwait(false);
+        return SigningResults.Rotated(caller.Name, result, context.RequestId);
     }
 }

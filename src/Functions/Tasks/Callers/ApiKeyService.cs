@@ -18,7 +18,7 @@ public sealed partial class ApiKeyService(IApiKeyStore store, TimeSpan cacheFor,
     /// <summary>Issues a key for <paramref name="caller"/>: the record as stored, and the key text, shown this once.</summary>
     public async Task<(ApiKeyRecord Record, string Key)> CreateAsync(string caller, bool isAdmin, CancellationToken cancellationToken)
     {
-        if (!CallerNames.IsValid(caller))
+        if (!CallerNames.IsValid(caller) || caller == Caller.BootstrapName)
         {
             throw new ArgumentException(CallerNames.Rule, nameof(caller));
         }

@@ -23,6 +23,9 @@ public static class CallerNames
 
     public const string Rule = "caller must be 1 to 64 characters of a-z, 0-9 and '-'.";
 
+    /// <summary>Why no key may be issued for the bootstrap caller: its key is the bootstrap key, and it signs with the master secret.</summary>
+    public const string Reserved = "caller 'admin' is the bootstrap key's own; name another caller (with \"admin\": true for an admin).";
+
     public static bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) =>
         name is { Length: > 0 and <= MaxLength } && name.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 }

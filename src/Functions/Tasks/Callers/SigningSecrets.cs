@@ -59,17 +59,27 @@ public sealed class SigningSecrets(IReadOnlyList<WebhookKey> master, ICallerSecr
         return Show(caller, generations);
     }
 
-    /// <summary>Starts a new secret for <paramref name="caller"/>; the current one signs on for the grace period.</summary>
-    public async Task<CallerSecrets?> RotateAsync(string caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a new secret for <paramref name="caller"/>; the current one signs on for the grace period. Refused while
+    /// a previous rotation's grace runs (two live secrets at most, and the one in its grace keeps its promised time).
+    /// </summary>
+    public async Task<RotationResult> RotateAsync(string caller, CancellationToken cancellationToken)
     {
         if (caller == Caller.BootstrapName)
         {
-            return null;
+            return new RotationResult.Bootstrap();
         }
 
-        var generations = await store.RotateAsync(caller, time.GetUtcNow() + grace, cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var current = await store.GetAsync(caller, cancellationToken).ConfigureAwait(false);
+        if (current.Live(now).Count > 1)
+        {
+            return new RotationResult.InGrace(current.PreviousUntil!.Value);
+        }
+
+        var generations = await store.RotateAsync(caller, now + grace, cancellationToken).ConfigureAwait(false);
         _cache.TryRemove(caller, out _);
-        return Show(caller, generations);
+        return new RotationResult.Rotated(Show(caller, generations));
     }
 
     private CallerSecrets Show(string caller, SecretGenerations generations)
@@ -84,3 +94,17 @@ public sealed class SigningSecrets(IReadOnlyList<WebhookKey> master, ICallerSecr
 
 /// <summary>A caller's live secrets (<c>whsec_…</c>, newest first), until when the previous one signs, and the generation.</summary>
 public sealed record CallerSecrets(IReadOnlyList<string> Secrets, DateTimeOffset? PreviousUntil, int? Generation);
+
+/// <summary>How a rotation ended: a new secret, the bootstrap caller (it rotates with the master), or one still in its grace.</summary>
+public abstract record RotationResult
+{
+    private RotationResult()
+    {
+    }
+
+    public sealed record Rotated(CallerSecrets Secrets) : RotationResult;
+
+    public sealed record Bootstrap : RotationResult;
+
+    public sealed record InGrace(DateTimeOffset Until) : RotationResult;
+}
