@@ -15,22 +15,21 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
     private static readonly JsonSerializerOptions Json = new() { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
 
     public Task<CreateOutcome> CreateAsync(TaskRecord task, string? fingerprint, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
             if (task.IdempotencyKey is { } key)
             {
-                using var claim = connection.Command(transaction, "INSERT INTO idempotency (key, task_id, fingerprint) VALUES ($k, $t, $f) ON CONFLICT (key) DO NOTHING", ("$k", key), ("$t", task.TaskId), ("$f", fingerprint));
+                var claim = sql.Command("INSERT INTO idempotency (key, task_id, fingerprint) VALUES ($k, $t, $f) ON CONFLICT (key) DO NOTHING", ("$k", key), ("$t", task.TaskId), ("$f", fingerprint));
                 if (claim.ExecuteNonQuery() == 0)
                 {
-                    using var read = connection.Command(transaction, "SELECT task_id, fingerprint FROM idempotency WHERE key = $k", ("$k", key));
+                    var read = sql.Command("SELECT task_id, fingerprint FROM idempotency WHERE key = $k", ("$k", key));
                     using var reader = read.ExecuteReader();
                     reader.Read();
                     return new CreateOutcome(false, reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
                 }
             }
 
-            using var insert = connection.Command(
-                transaction,
+            var insert = sql.Command(
                 "INSERT INTO tasks (task_id, status, created_at, json) VALUES ($id, $s, $c, $j)",
                 ("$id", task.TaskId), ("$s", TaskStateMachine.Name(task.Status)), ("$c", Timestamps.Format(task.CreatedAt)), ("$j", JsonSerializer.Serialize(task, Json)));
             insert.ExecuteNonQuery();
@@ -38,12 +37,12 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
         }, cancellationToken);
 
     public Task<TaskRecord?> GetAsync(string taskId, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) => Read(connection, transaction, taskId), cancellationToken);
+        database.RunAsync(sql => Read(sql, taskId), cancellationToken);
 
     public Task<MoveOutcome> MoveAsync(string taskId, TaskState target, TaskChanges changes, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            var current = Read(connection, transaction, taskId);
+            var current = Read(sql, taskId);
             if (current is null || !TaskStateMachine.CanMove(current.Status, target) || (changes.ExpectedAttempts is { } expected && current.Attempts != expected))
             {
                 return new MoveOutcome(false, current);
@@ -59,39 +58,41 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
                 LastStatusCode = changes.Result is { } result ? result.StatusCode : current.LastStatusCode,
                 LastError = changes.Result is { } last ? last.StoredError : current.LastError,
             };
-            Write(connection, transaction, moved);
+            Write(sql, moved);
             return new MoveOutcome(true, moved);
         }, cancellationToken);
 
+    // Urgent: in a burst, thousands of claims wait for the one writer, and each stands between a due task and its
+    // call; outcomes, queue deletes and new tasks can wait behind them.
     public Task<MoveOutcome> ClaimAsync(string taskId, DateTimeOffset dueBy, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
             var now = time.GetUtcNow();
-            var current = Read(connection, transaction, taskId);
+            var current = Read(sql, taskId);
             if (current is null || !TaskStateMachine.CanClaim(current, now, dueBy))
             {
                 return new MoveOutcome(false, current);
             }
 
             var claimed = current with { Status = TaskState.Running, UpdatedAt = now, LeaseUntil = leaseUntil, Attempts = current.Attempts + 1 };
-            Write(connection, transaction, claimed);
+            Write(sql, claimed);
             return new MoveOutcome(true, claimed);
-        }, cancellationToken);
+        }, urgent: true, cancellationToken);
 
     public Task ReleaseIdempotencyKeyAsync(string key, string taskId, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var delete = connection.Command(transaction, "DELETE FROM idempotency WHERE key = $k AND task_id = $t", ("$k", key), ("$t", taskId));
+            var delete = sql.Command("DELETE FROM idempotency WHERE key = $k AND task_id = $t", ("$k", key), ("$t", taskId));
             return delete.ExecuteNonQuery();
         }, cancellationToken);
 
     public Task RecordRetryScheduleAsync(string taskId, int attempts, string scheduleName, string scheduleArn, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            var current = Read(connection, transaction, taskId);
+            var current = Read(sql, taskId);
             if (current is { Status: TaskState.Retrying } && current.Attempts == attempts)
             {
-                Write(connection, transaction, current with { ScheduleName = scheduleName, ScheduleArn = scheduleArn });
+                Write(sql, current with { ScheduleName = scheduleName, ScheduleArn = scheduleArn });
             }
 
             return 0;
@@ -101,21 +102,21 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
     {
         var statusName = status is { } s ? TaskStateMachine.Name(s) : null;
         var (afterCreated, afterId) = cursor is null ? (null, null) : Decode(cursor, statusName);
-        return database.RunAsync((connection, transaction) =>
+        return database.RunAsync(sql =>
         {
-            var sql = new StringBuilder("SELECT json FROM tasks WHERE 1 = 1");
+            var text = new StringBuilder("SELECT json FROM tasks WHERE 1 = 1");
             if (statusName is not null)
             {
-                sql.Append(" AND status = $s");
+                text.Append(" AND status = $s");
             }
 
             if (afterCreated is not null)
             {
-                sql.Append(" AND (created_at < $c OR (created_at = $c AND task_id < $id))");
+                text.Append(" AND (created_at < $c OR (created_at = $c AND task_id < $id))");
             }
 
-            sql.Append(" ORDER BY created_at DESC, task_id DESC LIMIT $limit");
-            using var query = connection.Command(transaction, sql.ToString(), ("$s", statusName), ("$c", afterCreated), ("$id", afterId), ("$limit", limit + 1));
+            text.Append(" ORDER BY created_at DESC, task_id DESC LIMIT $limit");
+            var query = sql.Command(text.ToString(), ("$s", statusName), ("$c", afterCreated), ("$id", afterId), ("$limit", limit + 1));
             using var reader = query.ExecuteReader();
             var tasks = new List<TaskRecord>();
             while (reader.Read())
@@ -152,15 +153,15 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
         throw new FormatException("cursor is not one this API gave out, or belongs to a listing with another status.");
     }
 
-    private static TaskRecord? Read(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, string taskId)
+    private static TaskRecord? Read(SqlSession sql, string taskId)
     {
-        using var query = connection.Command(transaction, "SELECT json FROM tasks WHERE task_id = $id", ("$id", taskId));
+        var query = sql.Command("SELECT json FROM tasks WHERE task_id = $id", ("$id", taskId));
         return query.ExecuteScalar() is string json ? WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize<TaskRecord>(json, Json)!) : null;
     }
 
-    private static void Write(Microsoft.Data.Sqlite.SqliteConnection connection, Microsoft.Data.Sqlite.SqliteTransaction transaction, TaskRecord task)
+    private static void Write(SqlSession sql, TaskRecord task)
     {
-        using var update = connection.Command(transaction, "UPDATE tasks SET status = $s, json = $j WHERE task_id = $id", ("$s", TaskStateMachine.Name(task.Status)), ("$j", JsonSerializer.Serialize(task, Json)), ("$id", task.TaskId));
+        var update = sql.Command("UPDATE tasks SET status = $s, json = $j WHERE task_id = $id", ("$s", TaskStateMachine.Name(task.Status)), ("$j", JsonSerializer.Serialize(task, Json)), ("$id", task.TaskId));
         update.ExecuteNonQuery();
     }
 
