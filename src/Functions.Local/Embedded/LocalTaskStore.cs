@@ -7,13 +7,11 @@ namespace Functions.Local.Embedded;
 /// <summary>
 /// <see cref="ITaskStore"/> on the embedded database, held to the same contract as the DynamoDB store (the store
 /// contract tests run against both): the state machine's legal sources for every move, the attempt check, the
-/// claim rule (<see cref="TaskStateMachine.CanClaim"/>), idempotency keys.
-/// (The runner is not Native AOT; tasks are kept as reflection-serialized JSON.)
+/// claim rule (<see cref="TaskStateMachine.CanClaim"/>), idempotency keys. Tasks are kept as JSON
+/// (<see cref="LocalJsonContext"/>).
 /// </summary>
 public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : ITaskStore
 {
-    private static readonly JsonSerializerOptions Json = new() { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
-
     public Task<CreateOutcome> CreateAsync(TaskRecord task, string? fingerprint, CancellationToken cancellationToken) =>
         database.RunAsync(sql =>
         {
@@ -31,7 +29,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
 
             var insert = sql.Command(
                 "INSERT INTO tasks (task_id, status, created_at, json) VALUES ($id, $s, $c, $j)",
-                ("$id", task.TaskId), ("$s", TaskStateMachine.Name(task.Status)), ("$c", Timestamps.Format(task.CreatedAt)), ("$j", JsonSerializer.Serialize(task, Json)));
+                ("$id", task.TaskId), ("$s", TaskStateMachine.Name(task.Status)), ("$c", Timestamps.Format(task.CreatedAt)), ("$j", JsonSerializer.Serialize(task, LocalJsonContext.Default.TaskRecord)));
             insert.ExecuteNonQuery();
             return new CreateOutcome(true, null, null);
         }, cancellationToken);
@@ -121,7 +119,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             var tasks = new List<TaskRecord>();
             while (reader.Read())
             {
-                tasks.Add(WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize<TaskRecord>(reader.GetString(0), Json)!));
+                tasks.Add(WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize(reader.GetString(0), LocalJsonContext.Default.TaskRecord)!));
             }
 
             string? next = null;
@@ -156,12 +154,12 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
     private static TaskRecord? Read(SqlSession sql, string taskId)
     {
         var query = sql.Command("SELECT json FROM tasks WHERE task_id = $id", ("$id", taskId));
-        return query.ExecuteScalar() is string json ? WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize<TaskRecord>(json, Json)!) : null;
+        return query.ExecuteScalar() is string json ? WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize(json, LocalJsonContext.Default.TaskRecord)!) : null;
     }
 
     private static void Write(SqlSession sql, TaskRecord task)
     {
-        var update = sql.Command("UPDATE tasks SET status = $s, json = $j WHERE task_id = $id", ("$s", TaskStateMachine.Name(task.Status)), ("$j", JsonSerializer.Serialize(task, Json)), ("$id", task.TaskId));
+        var update = sql.Command("UPDATE tasks SET status = $s, json = $j WHERE task_id = $id", ("$s", TaskStateMachine.Name(task.Status)), ("$j", JsonSerializer.Serialize(task, LocalJsonContext.Default.TaskRecord)), ("$id", task.TaskId));
         update.ExecuteNonQuery();
     }
 
