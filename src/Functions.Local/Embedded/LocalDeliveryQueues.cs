@@ -64,10 +64,24 @@ public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider tim
             return due;
         }, cancellationToken);
 
-    public Task DeleteAsync(long id, CancellationToken cancellationToken) =>
-        database.RunAsync(sql => sql.Command("DELETE FROM messages WHERE id = $id", ("$id", id)).ExecuteNonQuery(), cancellationToken);
+    /// <summary>
+    /// After a batch: deletes the messages that were handled and moves those that keep failing to the dead-letter
+    /// queue (SQS's DeleteMessageBatch and redrive policy), in one transaction. The rest come back when their
+    /// visibility ends.
+    /// </summary>
+    public Task SettleAsync(IReadOnlyCollection<long> done, IReadOnlyCollection<long> givenUp, CancellationToken cancellationToken) =>
+        done.Count == 0 && givenUp.Count == 0 ? Task.CompletedTask : database.RunAsync(sql =>
+        {
+            foreach (var id in done)
+            {
+                sql.Command("DELETE FROM messages WHERE id = $id", ("$id", id)).ExecuteNonQuery();
+            }
 
-    /// <summary>Moves a message that keeps failing to the dead-letter queue (SQS's redrive policy).</summary>
-    public Task RedriveAsync(long id, CancellationToken cancellationToken) =>
-        database.RunAsync(sql => sql.Command("UPDATE messages SET queue = $q WHERE id = $id", ("$q", DeadLetter), ("$id", id)).ExecuteNonQuery(), cancellationToken);
+            foreach (var id in givenUp)
+            {
+                sql.Command("UPDATE messages SET queue = $q WHERE id = $id", ("$q", DeadLetter), ("$id", id)).ExecuteNonQuery();
+            }
+
+            return 0;
+        }, cancellationToken);
 }
