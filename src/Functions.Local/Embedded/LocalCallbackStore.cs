@@ -7,10 +7,9 @@ namespace Functions.Local.Embedded;
 public sealed class LocalCallbackStore(LocalDatabase database, TimeProvider time) : ICallbackStore
 {
     public Task<bool> RecordOnceAsync(string webhookId, string kind, string payload, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var insert = connection.Command(
-                transaction,
+            var insert = sql.Command(
                 "INSERT INTO callbacks (webhook_id, kind, payload, received_at) VALUES ($id, $k, $p, $t) ON CONFLICT DO NOTHING",
                 ("$id", webhookId), ("$k", kind), ("$p", payload), ("$t", Timestamps.Format(time.GetUtcNow())));
             return insert.ExecuteNonQuery() == 1;

@@ -13,23 +13,21 @@ public sealed class LocalCallerStore(LocalDatabase database) : IApiKeyStore, ICa
     public Task CreateAsync(ApiKeyRecord key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return database.RunAsync((connection, transaction) =>
+        return database.RunAsync(sql =>
         {
-            using var insert = connection.Command(
-                transaction,
-                $"INSERT INTO api_keys ({KeyColumns}) VALUES ($id, $caller, $admin, $hash, $created, NULL, NULL)",
+            var insert = sql.Command($"INSERT INTO api_keys ({KeyColumns}) VALUES ($id, $caller, $admin, $hash, $created, NULL, NULL)",
                 ("$id", key.KeyId), ("$caller", key.Caller), ("$admin", key.IsAdmin ? 1 : 0), ("$hash", key.Hash), ("$created", Timestamps.Format(key.CreatedAt)));
             return insert.ExecuteNonQuery();
         }, cancellationToken);
     }
 
     public Task<ApiKeyRecord?> FindAsync(string keyId, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) => Find(connection, transaction, keyId), cancellationToken);
+        database.RunAsync(sql => Find(sql, keyId), cancellationToken);
 
     public Task<IReadOnlyList<ApiKeyRecord>> ListAsync(CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyList<ApiKeyRecord>>((connection, transaction) =>
+        database.RunAsync<IReadOnlyList<ApiKeyRecord>>(sql =>
         {
-            using var query = connection.Command(transaction, $"SELECT {KeyColumns} FROM api_keys ORDER BY created_at DESC, key_id");
+            var query = sql.Command($"SELECT {KeyColumns} FROM api_keys ORDER BY created_at DESC, key_id");
             using var reader = query.ExecuteReader();
             var keys = new List<ApiKeyRecord>();
             while (reader.Read())
@@ -41,30 +39,28 @@ public sealed class LocalCallerStore(LocalDatabase database) : IApiKeyStore, ICa
         }, cancellationToken);
 
     public Task<ApiKeyRecord?> RevokeAsync(string keyId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var update = connection.Command(transaction, "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $at) WHERE key_id = $id", ("$at", Timestamps.Format(at)), ("$id", keyId));
+            var update = sql.Command("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $at) WHERE key_id = $id", ("$at", Timestamps.Format(at)), ("$id", keyId));
             update.ExecuteNonQuery();
-            return Find(connection, transaction, keyId);
+            return Find(sql, keyId);
         }, cancellationToken);
 
     public Task MarkUsedAsync(string keyId, DateOnly day, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var update = connection.Command(transaction, "UPDATE api_keys SET last_used_on = $day WHERE key_id = $id", ("$day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("$id", keyId));
+            var update = sql.Command("UPDATE api_keys SET last_used_on = $day WHERE key_id = $id", ("$day", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("$id", keyId));
             return update.ExecuteNonQuery();
         }, cancellationToken);
 
     public Task<SecretGenerations> GetAsync(string caller, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) => Generations(connection, transaction, caller), cancellationToken);
+        database.RunAsync(sql => Generations(sql, caller), cancellationToken);
 
     public Task<SecretGenerations> RotateAsync(string caller, DateTimeOffset previousUntil, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            var current = Generations(connection, transaction, caller);
-            using var upsert = connection.Command(
-                transaction,
-                """
+            var current = Generations(sql, caller);
+            var upsert = sql.Command("""
                 INSERT INTO callers (name, generation, previous_generation, previous_until) VALUES ($name, $next, $current, $until)
                 ON CONFLICT (name) DO UPDATE SET generation = excluded.generation, previous_generation = excluded.previous_generation, previous_until = excluded.previous_until
                 """,
@@ -73,18 +69,18 @@ public sealed class LocalCallerStore(LocalDatabase database) : IApiKeyStore, ICa
             return new SecretGenerations(current.Current + 1, current.Current, previousUntil);
         }, cancellationToken);
 
-    private static SecretGenerations Generations(SqliteConnection connection, SqliteTransaction transaction, string caller)
+    private static SecretGenerations Generations(SqlSession sql, string caller)
     {
-        using var query = connection.Command(transaction, "SELECT generation, previous_generation, previous_until FROM callers WHERE name = $name", ("$name", caller));
+        var query = sql.Command("SELECT generation, previous_generation, previous_until FROM callers WHERE name = $name", ("$name", caller));
         using var reader = query.ExecuteReader();
         return reader.Read()
             ? new SecretGenerations(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), reader.IsDBNull(2) ? null : Timestamps.Parse(reader.GetString(2)))
             : SecretGenerations.Initial;
     }
 
-    private static ApiKeyRecord? Find(SqliteConnection connection, SqliteTransaction transaction, string keyId)
+    private static ApiKeyRecord? Find(SqlSession sql, string keyId)
     {
-        using var query = connection.Command(transaction, $"SELECT {KeyColumns} FROM api_keys WHERE key_id = $id", ("$id", keyId));
+        var query = sql.Command($"SELECT {KeyColumns} FROM api_keys WHERE key_id = $id", ("$id", keyId));
         using var reader = query.ExecuteReader();
         return reader.Read() ? Read(reader) : null;
     }

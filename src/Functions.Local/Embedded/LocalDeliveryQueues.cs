@@ -20,17 +20,17 @@ public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider tim
         Enqueue(DeadLetter, body, time.GetUtcNow(), cancellationToken);
 
     private Task<int> Enqueue(string queue, string body, DateTimeOffset visibleAt, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var insert = connection.Command(transaction, "INSERT INTO messages (queue, body, visible_at) VALUES ($q, $b, $v)", ("$q", queue), ("$b", body), ("$v", visibleAt.ToUnixTimeMilliseconds()));
+            var insert = sql.Command("INSERT INTO messages (queue, body, visible_at) VALUES ($q, $b, $v)", ("$q", queue), ("$b", body), ("$v", visibleAt.ToUnixTimeMilliseconds()));
             return insert.ExecuteNonQuery();
         }, cancellationToken);
 
     /// <summary>The bodies of every message on <paramref name="queue"/>, visible or not, oldest first (an operator's look).</summary>
     public Task<List<string>> PeekAsync(string queue, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var query = connection.Command(transaction, "SELECT body FROM messages WHERE queue = $q ORDER BY id", ("$q", queue));
+            var query = sql.Command("SELECT body FROM messages WHERE queue = $q ORDER BY id", ("$q", queue));
             using var reader = query.ExecuteReader();
             var bodies = new List<string>();
             while (reader.Read())
@@ -43,12 +43,11 @@ public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider tim
 
     /// <summary>Receives up to <paramref name="max"/> visible messages, hiding them for <paramref name="visibility"/>.</summary>
     public Task<List<DueMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
             var now = time.GetUtcNow();
             var due = new List<DueMessage>();
-            using (var query = connection.Command(transaction, "SELECT id, body, receives FROM messages WHERE queue = $q AND visible_at <= $now ORDER BY visible_at LIMIT $max", ("$q", Delivery), ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)))
-            using (var reader = query.ExecuteReader())
+            using (var reader = sql.Command("SELECT id, body, receives FROM messages WHERE queue = $q AND visible_at <= $now ORDER BY visible_at LIMIT $max", ("$q", Delivery), ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)).ExecuteReader())
             {
                 while (reader.Read())
                 {
@@ -58,25 +57,31 @@ public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider tim
 
             foreach (var message in due)
             {
-                using var hide = connection.Command(transaction, "UPDATE messages SET visible_at = $v, receives = receives + 1 WHERE id = $id", ("$v", (now + visibility).ToUnixTimeMilliseconds()), ("$id", message.Id));
+                var hide = sql.Command("UPDATE messages SET visible_at = $v, receives = receives + 1 WHERE id = $id", ("$v", (now + visibility).ToUnixTimeMilliseconds()), ("$id", message.Id));
                 hide.ExecuteNonQuery();
             }
 
             return due;
         }, cancellationToken);
 
-    public Task DeleteAsync(long id, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+    /// <summary>
+    /// After a batch: deletes the messages that were handled and moves those that keep failing to the dead-letter
+    /// queue (SQS's DeleteMessageBatch and redrive policy), in one transaction. The rest come back when their
+    /// visibility ends.
+    /// </summary>
+    public Task SettleAsync(IReadOnlyCollection<long> done, IReadOnlyCollection<long> givenUp, CancellationToken cancellationToken) =>
+        done.Count == 0 && givenUp.Count == 0 ? Task.CompletedTask : database.RunAsync(sql =>
         {
-            using var delete = connection.Command(transaction, "DELETE FROM messages WHERE id = $id", ("$id", id));
-            return delete.ExecuteNonQuery();
-        }, cancellationToken);
+            foreach (var id in done)
+            {
+                sql.Command("DELETE FROM messages WHERE id = $id", ("$id", id)).ExecuteNonQuery();
+            }
 
-    /// <summary>Moves a message that keeps failing to the dead-letter queue (SQS's redrive policy).</summary>
-    public Task RedriveAsync(long id, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
-        {
-            using var move = connection.Command(transaction, "UPDATE messages SET queue = $q WHERE id = $id", ("$q", DeadLetter), ("$id", id));
-            return move.ExecuteNonQuery();
+            foreach (var id in givenUp)
+            {
+                sql.Command("UPDATE messages SET queue = $q WHERE id = $id", ("$q", DeadLetter), ("$id", id)).ExecuteNonQuery();
+            }
+
+            return 0;
         }, cancellationToken);
 }

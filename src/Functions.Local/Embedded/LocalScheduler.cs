@@ -33,11 +33,10 @@ public sealed class LocalScheduler(LocalDatabase database) : ISchedulerClient
     {
         var fireAt = FireAt(request.ScheduleExpression).ToUnixTimeMilliseconds();
         var json = JsonSerializer.Serialize(request, FunctionsJsonContext.Default.CreateScheduleRequest);
-        return database.RunAsync((connection, transaction) =>
+        return database.RunAsync(sql =>
         {
             // A second create of the same name is the same schedule (the ClientToken is the name).
-            using var insert = connection.Command(
-                transaction,
+            var insert = sql.Command(
                 "INSERT INTO schedules (group_name, name, fire_at, request) VALUES ($g, $n, $f, $r) ON CONFLICT DO NOTHING",
                 ("$g", request.GroupName), ("$n", name), ("$f", fireAt), ("$r", json));
             insert.ExecuteNonQuery();
@@ -46,9 +45,9 @@ public sealed class LocalScheduler(LocalDatabase database) : ISchedulerClient
     }
 
     public Task<GetScheduleResponse?> GetScheduleAsync(string name, string groupName, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var query = connection.Command(transaction, "SELECT request FROM schedules WHERE group_name = $g AND name = $n", ("$g", groupName), ("$n", name));
+            var query = sql.Command("SELECT request FROM schedules WHERE group_name = $g AND name = $n", ("$g", groupName), ("$n", name));
             if (query.ExecuteScalar() is not string json)
             {
                 return null;
@@ -70,16 +69,16 @@ public sealed class LocalScheduler(LocalDatabase database) : ISchedulerClient
         }, cancellationToken);
 
     public Task<bool> DeleteScheduleAsync(string name, string groupName, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var delete = connection.Command(transaction, "DELETE FROM schedules WHERE group_name = $g AND name = $n", ("$g", groupName), ("$n", name));
+            var delete = sql.Command("DELETE FROM schedules WHERE group_name = $g AND name = $n", ("$g", groupName), ("$n", name));
             return delete.ExecuteNonQuery() > 0;
         }, cancellationToken);
 
     public Task<ListSchedulesResponse> ListSchedulesAsync(string groupName, string? namePrefix, string? nextToken, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var query = connection.Command(transaction, "SELECT name FROM schedules WHERE group_name = $g AND name LIKE $p ORDER BY name", ("$g", groupName), ("$p", (namePrefix ?? string.Empty) + "%"));
+            var query = sql.Command("SELECT name FROM schedules WHERE group_name = $g AND name LIKE $p ORDER BY name", ("$g", groupName), ("$p", (namePrefix ?? string.Empty) + "%"));
             using var reader = query.ExecuteReader();
             var list = new List<ScheduleSummary>();
             while (reader.Read())
@@ -94,11 +93,10 @@ public sealed class LocalScheduler(LocalDatabase database) : ISchedulerClient
 
     /// <summary>Takes up to <paramref name="max"/> due schedules, hiding each for <paramref name="lease"/> while it fires.</summary>
     public Task<List<DueSchedule>> TakeDueAsync(DateTimeOffset now, int max, TimeSpan lease, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
             var due = new List<DueSchedule>();
-            using (var query = connection.Command(transaction, "SELECT group_name, name, request, failures FROM schedules WHERE fire_at <= $now ORDER BY fire_at LIMIT $max", ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)))
-            using (var reader = query.ExecuteReader())
+            using (var reader = sql.Command("SELECT group_name, name, request, failures FROM schedules WHERE fire_at <= $now ORDER BY fire_at LIMIT $max", ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)).ExecuteReader())
             {
                 while (reader.Read())
                 {
@@ -108,7 +106,7 @@ public sealed class LocalScheduler(LocalDatabase database) : ISchedulerClient
 
             foreach (var schedule in due)
             {
-                using var hide = connection.Command(transaction, "UPDATE schedules SET fire_at = $f WHERE group_name = $g AND name = $n", ("$f", (now + lease).ToUnixTimeMilliseconds()), ("$g", schedule.Group), ("$n", schedule.Name));
+                var hide = sql.Command("UPDATE schedules SET fire_at = $f WHERE group_name = $g AND name = $n", ("$f", (now + lease).ToUnixTimeMilliseconds()), ("$g", schedule.Group), ("$n", schedule.Name));
                 hide.ExecuteNonQuery();
             }
 
@@ -117,17 +115,17 @@ public sealed class LocalScheduler(LocalDatabase database) : ISchedulerClient
 
     /// <summary>After a failed invocation: try again at <paramref name="retryAt"/>, counting the failure.</summary>
     public Task RetryAsync(DueSchedule schedule, DateTimeOffset retryAt, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var update = connection.Command(transaction, "UPDATE schedules SET fire_at = $f, failures = failures + 1 WHERE group_name = $g AND name = $n", ("$f", retryAt.ToUnixTimeMilliseconds()), ("$g", schedule.Group), ("$n", schedule.Name));
+            var update = sql.Command("UPDATE schedules SET fire_at = $f, failures = failures + 1 WHERE group_name = $g AND name = $n", ("$f", retryAt.ToUnixTimeMilliseconds()), ("$g", schedule.Group), ("$n", schedule.Name));
             return update.ExecuteNonQuery();
         }, cancellationToken);
 
     /// <summary>ActionAfterCompletion NONE: the schedule stays, but a one-time schedule never fires again.</summary>
     public Task RetireAsync(DueSchedule schedule, CancellationToken cancellationToken) =>
-        database.RunAsync((connection, transaction) =>
+        database.RunAsync(sql =>
         {
-            using var update = connection.Command(transaction, "UPDATE schedules SET fire_at = $f WHERE group_name = $g AND name = $n", ("$f", long.MaxValue), ("$g", schedule.Group), ("$n", schedule.Name));
+            var update = sql.Command("UPDATE schedules SET fire_at = $f WHERE group_name = $g AND name = $n", ("$f", long.MaxValue), ("$g", schedule.Group), ("$n", schedule.Name));
             return update.ExecuteNonQuery();
         }, cancellationToken);
 }

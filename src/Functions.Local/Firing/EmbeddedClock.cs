@@ -17,9 +17,25 @@ public sealed partial class EmbeddedClock(LocalScheduler scheduler, LocalDeliver
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(10);
     public static readonly TimeSpan Visibility = TimeSpan.FromSeconds(120);
     public const int MaxReceives = 5;
-    public const int Parallelism = 64;
 
-    private readonly SemaphoreSlim _slots = new(Parallelism, Parallelism);
+    /// <summary>The event source mapping's batch size for the delivery queue (ForwarderFunction's [SqsEvent]).</summary>
+    public const int BatchSize = 10;
+
+    /// <summary>
+    /// Wake-ups in flight at once: as many as Lambda's default concurrency quota for an account in a Region (1,000
+    /// invocations, https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html) holds in full batches.
+    /// Most of them only wait out the last second before run_at (<c>ForwardingService.MaxInvocationWait</c>), so a
+    /// burst due in the same second must be in hand before that second starts: with 64 invocations the rest were
+    /// still on the queue at run_at and arrived seconds late. Counted in wake-ups, not invocations, because
+    /// messages come due a few at a time and a batch of three would otherwise hold the place of ten. The work
+    /// itself stays bounded by the thread pool (sized to the cores) and the one database writer.
+    /// </summary>
+    public const int MaxInFlight = 10_000;
+
+    /// <summary>At most this many messages taken off the queue in one receive (one short transaction).</summary>
+    private const int MaxPerReceive = 500;
+
+    private readonly SemaphoreSlim _slots = new(MaxInFlight, MaxInFlight);
     private readonly List<Task> _inFlight = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -71,7 +87,7 @@ public sealed partial class EmbeddedClock(LocalScheduler scheduler, LocalDeliver
         var due = await scheduler.TakeDueAsync(time.GetUtcNow(), free, Visibility, stoppingToken).ConfigureAwait(false);
         foreach (var schedule in due)
         {
-            await StartAsync(() => FireAsync(schedule), stoppingToken).ConfigureAwait(false);
+            await StartAsync(() => FireAsync(schedule), 1, stoppingToken).ConfigureAwait(false);
         }
 
         return due.Count > 0;
@@ -111,51 +127,50 @@ public sealed partial class EmbeddedClock(LocalScheduler scheduler, LocalDeliver
 
     private async Task<bool> DeliverMessagesAsync(CancellationToken stoppingToken)
     {
-        var any = false;
-        while (_slots.CurrentCount > 0)
+        var free = _slots.CurrentCount;
+        if (free == 0)
         {
-            var messages = await queues.ReceiveAsync(10, Visibility, stoppingToken).ConfigureAwait(false);
-            if (messages.Count == 0)
-            {
-                break;
-            }
-
-            any = true;
-            await StartAsync(() => DeliverBatchAsync(messages), stoppingToken).ConfigureAwait(false);
+            return false;
         }
 
-        return any;
+        // One receive for many batches, split the way the event source mapping splits the queue into batches of ten.
+        var messages = await queues.ReceiveAsync(Math.Min(free, MaxPerReceive), Visibility, stoppingToken).ConfigureAwait(false);
+        foreach (var batch in messages.Chunk(BatchSize))
+        {
+            await StartAsync(() => DeliverBatchAsync(batch), batch.Length, stoppingToken).ConfigureAwait(false);
+        }
+
+        return messages.Count > 0;
     }
 
-    private async Task DeliverBatchAsync(List<DueMessage> messages)
+    private async Task DeliverBatchAsync(DueMessage[] messages)
     {
         HashSet<string> failed;
         try
         {
-            failed = await forwarder.InvokeBatchAsync([.. messages.Select(m => (m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Body))], CancellationToken.None).ConfigureAwait(false);
+            failed = await forwarder.InvokeBatchAsync([.. messages.Select(m => (MessageId(m), m.Body))], CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            LogBatchFailed(logger, ex, messages.Count);
-            failed = [.. messages.Select(m => m.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+            LogBatchFailed(logger, ex, messages.Length);
+            failed = [.. messages.Select(MessageId)];
         }
 
-        foreach (var message in messages)
-        {
-            if (!failed.Contains(message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            {
-                await queues.DeleteAsync(message.Id, CancellationToken.None).ConfigureAwait(false);
-            }
-            else if (message.Receives >= MaxReceives)
-            {
-                await queues.RedriveAsync(message.Id, CancellationToken.None).ConfigureAwait(false);
-            }
-        }
+        var done = messages.Where(m => !failed.Contains(MessageId(m))).Select(m => m.Id).ToList();
+        var givenUp = messages.Where(m => failed.Contains(MessageId(m)) && m.Receives >= MaxReceives).Select(m => m.Id).ToList();
+        await queues.SettleAsync(done, givenUp, CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async Task StartAsync(Func<Task> work, CancellationToken stoppingToken)
+    private static string MessageId(DueMessage message) => message.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Starts <paramref name="work"/> for <paramref name="wakeUps"/> wake-ups once that many places are free.</summary>
+    private async Task StartAsync(Func<Task> work, int wakeUps, CancellationToken stoppingToken)
     {
-        await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+        for (var taken = 0; taken < wakeUps; taken++)
+        {
+            await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+
         Task task = null!;
         task = Task.Run(async () =>
         {
@@ -165,7 +180,7 @@ public sealed partial class EmbeddedClock(LocalScheduler scheduler, LocalDeliver
             }
             finally
             {
-                _slots.Release();
+                _slots.Release(wakeUps);
                 lock (_inFlight)
                 {
                     _inFlight.Remove(task);

@@ -26,6 +26,10 @@ public static class TargetHttpClient
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             ConnectTimeout = TimeSpan.FromSeconds(10),
+            // A Lambda environment sends at most one batch (10) at a time; the local runner hosts every invocation
+            // in one process, where a burst of thousands due in the same second opened a connection per call
+            // (10,000 to one host, each costing a handshake on both sides) and delivered later than with a pool.
+            MaxConnectionsPerServer = 256,
             ConnectCallback = async (context, cancellationToken) =>
             {
                 var host = context.DnsEndPoint.Host;
