@@ -109,7 +109,15 @@ public sealed partial class TaskSchedulingService(
             return new ScheduleResult.KeyReused(created.ExistingTaskId!);
         }
 
+        // The key and its task are written in one transaction; a store that shows the key a moment before its task
+        // (an emulator under load does) gets a short wait rather than a wrong 409.
         var existing = await store.GetAsync(created.ExistingTaskId!, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 0; existing is null && attempt < 3; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(25 << attempt), time, cancellationToken).ConfigureAwait(false);
+            existing = await store.GetAsync(created.ExistingTaskId!, cancellationToken).ConfigureAwait(false);
+        }
+
         LogReplayed(logger, created.ExistingTaskId!);
         return existing is null ? new ScheduleResult.KeyReused(created.ExistingTaskId!) : Accepted(existing, replayed: true, timing, now);
     }
