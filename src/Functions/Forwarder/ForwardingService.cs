@@ -62,17 +62,20 @@ public sealed partial class ForwardingService(
                 return;
         }
 
-        if (task.RunAt > now)
-        {
-            await Task.Delay(task.RunAt - now, time, context.CancellationToken).ConfigureAwait(false);
-        }
-
-        now = time.GetUtcNow();
-        var claim = await store.ClaimAsync(taskId, now + MaxInvocationWait, now + TimeSpan.FromSeconds(task.TimeoutSeconds) + LeaseMargin, context.CancellationToken).ConfigureAwait(false);
+        // Take the attempt first, then wait out the last stretch to run_at: at run_at only the call remains (no
+        // claim between a due task and its call). From the claim on, the attempt is under way: a cancel in these last
+        // seconds is too late (409), as it is once the call has started.
+        var callAt = task.RunAt > now ? task.RunAt : now;
+        var claim = await store.ClaimAsync(taskId, now + MaxInvocationWait, callAt + TimeSpan.FromSeconds(task.TimeoutSeconds) + LeaseMargin, context.CancellationToken).ConfigureAwait(false);
         if (!claim.Moved)
         {
             LogNothingToDo(logger, taskId, claim.Task?.Status);
             return;
+        }
+
+        if (claim.Task!.RunAt > time.GetUtcNow())
+        {
+            await Task.Delay(claim.Task.RunAt - time.GetUtcNow(), time, context.CancellationToken).ConfigureAwait(false);
         }
 
         var claimed = claim.Task!;
