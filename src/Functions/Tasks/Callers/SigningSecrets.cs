@@ -19,7 +19,8 @@ public sealed class SigningSecrets(IReadOnlyList<WebhookKey> master, ICallerSecr
     /// <summary>How long the previous secret keeps signing after a rotation, unless configured otherwise.</summary>
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromHours(24);
 
-    private readonly ConcurrentDictionary<string, (SecretGenerations Generations, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
+    // The derived keys are kept with the generations they come from: a delivery neither reads nor derives again.
+    private readonly ConcurrentDictionary<string, (SecretGenerations Generations, IReadOnlyList<WebhookKey> Keys, DateTimeOffset Until)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>The keys that sign <paramref name="caller"/>'s deliveries now, newest first.</summary>
     public async Task<IReadOnlyList<WebhookKey>> KeysAsync(string caller, CancellationToken cancellationToken)
@@ -30,21 +31,19 @@ public sealed class SigningSecrets(IReadOnlyList<WebhookKey> master, ICallerSecr
         }
 
         var now = time.GetUtcNow();
-        SecretGenerations generations;
-        if (_cache.TryGetValue(caller, out var cached) && cached.Until > now)
+        if (_cache.TryGetValue(caller, out var cached) && cached.Until > now && cached.Generations.Live(now).Count == cached.Keys.Count / master.Count)
         {
-            generations = cached.Generations;
-        }
-        else
-        {
-            generations = await store.GetAsync(caller, cancellationToken).ConfigureAwait(false);
-            if (cacheFor > TimeSpan.Zero)
-            {
-                _cache[caller] = (generations, now + cacheFor);
-            }
+            return cached.Keys;
         }
 
-        return Derive(caller, generations.Live(now));
+        var generations = await store.GetAsync(caller, cancellationToken).ConfigureAwait(false);
+        var keys = Derive(caller, generations.Live(now));
+        if (cacheFor > TimeSpan.Zero)
+        {
+            _cache[caller] = (generations, keys, now + cacheFor);
+        }
+
+        return keys;
     }
 
     /// <summary>The caller's live secrets as shown to it, and until when the previous one signs.</summary>
