@@ -73,14 +73,25 @@ public sealed partial class ForwardingService(
             return;
         }
 
-        if (claim.Task!.RunAt > time.GetUtcNow())
+        // The call is built and signed during the wait too, so that at run_at it only has to be sent.
+        var claimed = claim.Task!;
+        CallResult call;
+        using (var prepared = await target.PrepareAsync(claimed, callAt, context.CancellationToken).ConfigureAwait(false))
         {
-            await Task.Delay(claim.Task.RunAt - time.GetUtcNow(), time, context.CancellationToken).ConfigureAwait(false);
+            await WaitUntilAsync(claimed.RunAt, context.CancellationToken).ConfigureAwait(false);
+            call = await target.SendAsync(prepared, AttemptTimeout(claimed, context), context.CancellationToken).ConfigureAwait(false);
         }
 
-        var claimed = claim.Task!;
-        var call = await target.SendAsync(claimed, AttemptTimeout(claimed, context), context.CancellationToken).ConfigureAwait(false);
         await RecordAsync(claimed, Outcome(claimed, call), context).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until <paramref name="at"/> on the service's clock, never returning before it (a timer may fire up to a millisecond early).</summary>
+    private async Task WaitUntilAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        for (var left = at - time.GetUtcNow(); left > TimeSpan.Zero; left = at - time.GetUtcNow())
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)), time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The task's own timeout, shortened when the invocation has less left (keeping time to record the outcome).</summary>

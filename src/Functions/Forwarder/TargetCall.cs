@@ -17,11 +17,29 @@ public sealed partial class TargetCall(HttpClient targets, SigningSecrets secret
 {
     private readonly string _userAgent = "delayed-http-tasks/" + service.Version.Split('+')[0];
 
+    /// <summary>Builds, signs and sends the call now.</summary>
     public async Task<CallResult> SendAsync(TaskRecord task, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var call = await PrepareAsync(task, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return await SendAsync(call, timeout, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Builds and signs the call to be sent at <paramref name="sendAt"/> (the signature's timestamp), so that a call
+    /// prepared while waiting for run_at leaves at run_at with nothing left to do but send.
+    /// </summary>
+    public async Task<PreparedCall> PrepareAsync(TaskRecord task, DateTimeOffset sendAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         var signer = new WebhookSigner(await secrets.KeysAsync(task.Caller, cancellationToken).ConfigureAwait(false));
-        using var request = Build(task, signer);
+        return new PreparedCall(task, Build(task, signer, sendAt));
+    }
+
+    /// <summary>Sends a prepared call (once) and classifies what came back.</summary>
+    public async Task<CallResult> SendAsync(PreparedCall call, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var (task, request) = (call.Task, call.Request);
         var started = time.GetTimestamp();
         // The attempt's timeout runs on the service's clock; the invocation's deadline cancels it too.
         using var deadline = new CancellationTokenSource(timeout, time);
@@ -60,7 +78,7 @@ public sealed partial class TargetCall(HttpClient targets, SigningSecrets secret
         }
     }
 
-    private HttpRequestMessage Build(TaskRecord task, WebhookSigner signer)
+    private HttpRequestMessage Build(TaskRecord task, WebhookSigner signer, DateTimeOffset sendAt)
     {
         var body = task.Method == "GET" ? [] : Encoding.UTF8.GetBytes(task.Data);
         var request = new HttpRequestMessage(new HttpMethod(task.Method), task.Url);
@@ -79,7 +97,7 @@ public sealed partial class TargetCall(HttpClient targets, SigningSecrets secret
             }
         }
 
-        var signature = signer.Sign(task.TaskId, time.GetUtcNow(), body);
+        var signature = signer.Sign(task.TaskId, sendAt, body);
         request.Headers.TryAddWithoutValidation("Idempotency-Key", task.TaskId);
         request.Headers.TryAddWithoutValidation(WebhookHeaders.IdHeader, signature.Id);
         request.Headers.TryAddWithoutValidation(WebhookHeaders.TimestampHeader, signature.Timestamp);
@@ -117,4 +135,14 @@ public sealed partial class TargetCall(HttpClient targets, SigningSecrets secret
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId} attempt {Attempt} failed: {Reason} after {DurationMs} ms")]
     private static partial void LogAttemptError(ILogger logger, string taskId, int attempt, string reason, double durationMs);
+}
+
+/// <summary>A call built and signed ahead of its send (<see cref="TargetCall.PrepareAsync"/>); sent once, then disposed.</summary>
+public sealed class PreparedCall(TaskRecord task, HttpRequestMessage request) : IDisposable
+{
+    public TaskRecord Task { get; } = task;
+
+    internal HttpRequestMessage Request { get; } = request;
+
+    public void Dispose() => Request.Dispose();
 }

@@ -30,6 +30,7 @@ internal sealed class DeliveryRig : IDisposable
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"delivery-rig-{Guid.NewGuid():N}.db");
     private readonly ILoggerFactory _loggers;
     private readonly JsonLoggerProvider _logProvider;
+    private readonly TargetCall _call;
 
     public DeliveryRig(DeliveryPrecision precision = DeliveryPrecision.Second)
     {
@@ -44,7 +45,8 @@ internal sealed class DeliveryRig : IDisposable
         Callers = new LocalCallerStore(Database);
         Secrets = new SigningSecrets(WebhookKey.ParseList(TestSettings.SigningSecret), Callers, TimeSpan.Zero, SigningSecrets.DefaultGrace, Clock);
         var call = new TargetCall(new HttpClient(Target), Secrets, new ServiceInfo("ForwarderFunction", "test", "1.2.3+abc"), Clock, _loggers.CreateLogger<TargetCall>());
-        Forwarding = new ForwardingService(Store, wakeUps, call, Backoff, new DeadLetters(Queues, Clock, _loggers.CreateLogger<DeadLetters>()), Clock, _loggers.CreateLogger<ForwardingService>());
+        _call = call;
+        Forwarding = ForwardingWith(Clock);
         Scheduling = new TaskSchedulingService(new ScheduleRequestValidator(TargetPolicy.FromSetting(null)), Store, wakeUps, Clock, _loggers.CreateLogger<TaskSchedulingService>());
         Sweeper = new LostWakeUpSweeper(Store, wakeUps, Clock, _loggers.CreateLogger<LostWakeUpSweeper>());
     }
@@ -78,6 +80,10 @@ internal sealed class DeliveryRig : IDisposable
     public LostWakeUpSweeper Sweeper { get; }
 
     public WakeUpTimer WakeUps { get; }
+
+    /// <summary>A forwarder on its own clock (same store, target and queues), for tests that steer its timers.</summary>
+    public ForwardingService ForwardingWith(TimeProvider time) =>
+        new(Store, WakeUps, _call, Backoff, new DeadLetters(Queues, Clock, _loggers.CreateLogger<DeadLetters>()), time, _loggers.CreateLogger<ForwardingService>());
 
     /// <summary>A sweeper on its own clock and store, for tests that steer its time.</summary>
     public LostWakeUpSweeper SweeperWith(ITaskStore store, TimeProvider time) => new(store, WakeUps, time, _loggers.CreateLogger<LostWakeUpSweeper>());

@@ -1,4 +1,5 @@
 using System.Net;
+using Functions.Hosting;
 using Functions.Tasks;
 using Functions.Tasks.WakeUps;
 using Functions.Testing;
@@ -85,7 +86,39 @@ public sealed class ForwardingServiceTests : IDisposable
 
         Assert.False(calledEarly);
         Assert.Equal(task.RunAt, OnlyRequest().At);
+        // Built and signed during the wait, it carries the time it was sent at: run_at, not the wake-up's time.
+        Assert.Equal(task.RunAt.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), OnlyRequest().Headers["webhook-timestamp"]);
         Assert.Equal(TaskState.Succeeded, (await _rig.TaskAsync(task.TaskId)).Status);
+    }
+
+    [Fact]
+    public async Task ATimerThatFiresEarly_DoesNotCallBeforeRunAt()
+    {
+        var task = await _rig.ScheduleAsync("\"delay_seconds\": 10");
+        _rig.Clock.Advance(TimeSpan.FromSeconds(8.5));
+        var forwarding = _rig.ForwardingWith(new EarlyTimers(_rig.Clock, TimeSpan.FromMilliseconds(1)));
+
+        var waking = forwarding.ProcessAsync(new WakeUpMessage { TaskId = task.TaskId }, InvocationContext.Create("early", TimeSpan.FromSeconds(90), _rig.Clock));
+        _rig.Clock.Advance(TimeSpan.FromSeconds(1.5) - TimeSpan.FromMilliseconds(1));
+        var calledEarly = !_rig.Target.Requests.IsEmpty;
+        _rig.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        await waking;
+
+        Assert.False(calledEarly);
+        Assert.Equal(task.RunAt, OnlyRequest().At);
+    }
+
+    /// <summary>A clock whose timers fire a little before their time, as a millisecond timer can.</summary>
+    private sealed class EarlyTimers(TimeProvider inner, TimeSpan early) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow();
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime > early ? dueTime - early : dueTime, period);
     }
 
     [Fact]
