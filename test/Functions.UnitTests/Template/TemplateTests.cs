@@ -45,17 +45,26 @@ public sealed class TemplateTests
     }
 
     [Fact]
-    public void EveryFunction_RunsTheExecutableOnTheManagedDotnet10Runtime()
+    public void EveryFunction_RunsTheExecutableOnTheManagedDotnet10Runtime_FromOneBuildDefinition()
     {
         using var template = JsonDocument.Parse(File.ReadAllText(CommittedPath));
+        var globals = template.RootElement.GetProperty("Globals").GetProperty("Function");
         var resources = template.RootElement.GetProperty("Resources");
 
+        Assert.Equal("dotnet10", globals.GetProperty("Runtime").GetString());
+        Assert.Equal("Functions", globals.GetProperty("Handler").GetString());
+        Assert.Equal("src/Functions/", globals.GetProperty("CodeUri").GetString());
+        Assert.Equal("arm64", Assert.Single(globals.GetProperty("Architectures").EnumerateArray()).GetString());
         foreach (var function in FunctionCatalog.All)
         {
-            var properties = resources.GetProperty(function.Name).GetProperty("Properties");
-            Assert.Equal("dotnet10", properties.GetProperty("Runtime").GetString());
-            Assert.Equal("Functions", properties.GetProperty("Handler").GetString());
-            Assert.Equal("src/Functions/", properties.GetProperty("CodeUri").GetString());
+            // SAM CLI builds functions sharing a CodeUri once only when runtime, CodeUri, architecture, package type
+            // and Metadata are equal: none of them may be set per function.
+            var resource = resources.GetProperty(function.Name);
+            Assert.False(resource.TryGetProperty("Metadata", out _), function.Name + " has Metadata of its own");
+            foreach (var name in new[] { "CodeUri", "Runtime", "Handler", "Architectures", "PackageType", "ImageUri", "InlineCode" })
+            {
+                Assert.False(resource.GetProperty("Properties").TryGetProperty(name, out _), $"{function.Name} sets {name} itself");
+            }
         }
     }
 

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Functions.Testing;
+
+namespace Functions.Tests.Template;
+
+/// <summary>
+/// The template as the deploy tools see it, without an AWS account: SAM CLI's template discovery and samconfig.toml
+/// rules (scripts/sam-template-check.py applies them), samtranslator's transform with S3 CodeUris as `sam deploy`
+/// uploads them, and cfn-lint with informational checks.
+/// </summary>
+public sealed class DeployTemplateTests
+{
+    private static readonly Lazy<JsonObject> Check = new(() => JsonNode.Parse(Run("python3", Path.Combine(Repository.Root, "scripts", "sam-template-check.py"), Repository.Root).Output)!.AsObject());
+
+    private static JsonObject Transformed => Check.Value["transformed"]!.AsObject();
+
+    [Fact]
+    public void SamBuild_FindsServerlessTemplate_AndSamDeployDeploysTheBuild()
+    {
+        Assert.Equal("serverless.template", (string?)Check.Value["build_template"]);
+        // Given a template_file, `sam deploy` would upload the source folder instead of .aws-sam/build.
+        Assert.Null(Check.Value["deploy_template"]);
+        Assert.Equal("delayed-http-tasks", (string?)Check.Value["stack_name"]);
+    }
+
+    [Fact]
+    public void NoResource_HasANameFixedAcrossStacks()
+    {
+        var named = new[] { "FunctionName", "Name", "QueueName", "TableName", "RoleName", "TopicName", "LogGroupName", "AlarmName", "DashboardName", "ApiName" };
+        var resources = Transformed["Resources"]!.AsObject();
+        Assert.Contains(resources, r => (string?)r.Value!["Type"] == "AWS::Scheduler::Schedule");
+        foreach (var (id, resource) in resources)
+        {
+            var properties = resource!["Properties"] as JsonObject;
+            foreach (var property in named)
+            {
+                if (properties?[property] is { } value)
+                {
+                    // A literal (or a Sub with no reference in it) is the same in every stack; a Ref, GetAtt or a Sub over
+                    // ${AWS::StackName} or another resource's generated name is not.
+                    var text = value is JsonValue ? (string?)value : (string?)value["Fn::Sub"];
+                    Assert.True(
+                        text is null || text.Contains("${", StringComparison.Ordinal),
+                        $"{id}.{property} = {value.ToJsonString()}: a second stack in the account would collide with it");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void CfnLint_FindsNothing_WithInformationalChecks()
+    {
+        var lint = Run("cfn-lint", "--include-checks I -- serverless.template", Repository.Root, allowFailure: true);
+
+        Assert.True(lint.ExitCode == 0 && lint.Output.Trim().Length == 0, "cfn-lint: " + lint.Output + lint.Error);
+    }
+
+    private static (int ExitCode, string Output, string Error) Run(string file, string arguments, string folder, bool allowFailure = false)
+    {
+        var start = new ProcessStartInfo(file, arguments) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["AWS_DEFAULT_REGION"] = "ap-northeast-2";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (!allowFailure && process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} exited {process.ExitCode}: {error.Result}");
+        }
+
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
