@@ -150,7 +150,13 @@ public static class SharedResources
                         ["Effect"] = "Allow",
                         ["Principal"] = new JsonObject { ["Service"] = "scheduler.amazonaws.com" },
                         ["Action"] = "sts:AssumeRole",
-                        ["Condition"] = new JsonObject { ["StringEquals"] = new JsonObject { ["aws:SourceAccount"] = Ref("AWS::AccountId") } },
+                        // Only this account's schedules in this stack's group (confused deputy): not another account's,
+                        // not another group's.
+                        ["Condition"] = new JsonObject
+                        {
+                            ["StringEquals"] = new JsonObject { ["aws:SourceAccount"] = Ref("AWS::AccountId") },
+                            ["ArnLike"] = new JsonObject { ["aws:SourceArn"] = Sub("arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${" + ScheduleGroup + "}/*") },
+                        },
                     }),
                 },
                 ["Policies"] = new JsonArray(new JsonObject

@@ -105,6 +105,11 @@ public static class TemplateBuilder
                     };
                 }
 
+                if (policy.PassedToService is { } service)
+                {
+                    statement["Condition"] = new JsonObject { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = service } };
+                }
+
                 statements.Add(statement);
             }
 

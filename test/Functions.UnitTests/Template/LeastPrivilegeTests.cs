@@ -31,7 +31,7 @@ public sealed class LeastPrivilegeTests
             Keys,
             $"dynamodb:PutItem,dynamodb:GetItem,dynamodb:UpdateItem,dynamodb:DeleteItem {Table} keys=task#*,idem#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule,scheduler:DeleteSchedule {Schedules}",
-            $"iam:PassRole {Role}",
+            $"iam:PassRole {Role} to=scheduler.amazonaws.com",
             $"sqs:SendMessage {Delivery}",
         ],
         ["GetTaskFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:GetItem {Table} keys=task#*"],
@@ -47,7 +47,7 @@ public sealed class LeastPrivilegeTests
             $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*",
             $"dynamodb:GetItem {Table} keys=caller#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
-            $"iam:PassRole {Role}",
+            $"iam:PassRole {Role} to=scheduler.amazonaws.com",
             $"sqs:SendMessage {Delivery}",
             $"sqs:SendMessage {DeadLetters}",
             $"ssm:GetParameter {Secret}",
@@ -58,7 +58,7 @@ public sealed class LeastPrivilegeTests
             $"dynamodb:UpdateItem,dynamodb:BatchGetItem {Table} keys=task#*",
             $"dynamodb:PutItem,dynamodb:GetItem {Table} keys=sweep#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
-            $"iam:PassRole {Role}",
+            $"iam:PassRole {Role} to=scheduler.amazonaws.com",
             $"sqs:SendMessage {Delivery}",
         ],
         ["TaskCallbackFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}"],
@@ -81,9 +81,9 @@ public sealed class LeastPrivilegeTests
             foreach (var resource in statement.GetProperty("Resource").EnumerateArray())
             {
                 var text = resource.ValueKind == JsonValueKind.String ? resource.GetString() : resource.GetProperty("Fn::Sub").GetString();
-                var keys = statement.TryGetProperty("Condition", out var condition)
-                    ? " keys=" + string.Join(",", condition.GetProperty("ForAllValues:StringLike").GetProperty("dynamodb:LeadingKeys").EnumerateArray().Select(k => k.GetString()))
-                    : string.Empty;
+                var keys = !statement.TryGetProperty("Condition", out var condition) ? string.Empty
+                    : condition.TryGetProperty("StringEquals", out var equals) ? " to=" + equals.GetProperty("iam:PassedToService").GetString()
+                    : " keys=" + string.Join(",", condition.GetProperty("ForAllValues:StringLike").GetProperty("dynamodb:LeadingKeys").EnumerateArray().Select(k => k.GetString()));
                 yield return $"{actions} {text}{keys}";
             }
         }
@@ -116,6 +116,20 @@ public sealed class LeastPrivilegeTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void TheSchedulerRole_IsAssumedOnlyForThisAccountsSchedulesInThisStacksGroup()
+    {
+        using var template = JsonDocument.Parse(TemplateBuilder.Render(FunctionCatalog.All));
+        var trust = Assert.Single(template.RootElement.GetProperty("Resources").GetProperty(SharedResources.SchedulerRole).GetProperty("Properties")
+            .GetProperty("AssumeRolePolicyDocument").GetProperty("Statement").EnumerateArray());
+
+        Assert.Equal("scheduler.amazonaws.com", trust.GetProperty("Principal").GetProperty("Service").GetString());
+        Assert.Equal("AWS::AccountId", trust.GetProperty("Condition").GetProperty("StringEquals").GetProperty("aws:SourceAccount").GetProperty("Ref").GetString());
+        Assert.Equal(
+            "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${" + SharedResources.ScheduleGroup + "}/*",
+            trust.GetProperty("Condition").GetProperty("ArnLike").GetProperty("aws:SourceArn").GetProperty("Fn::Sub").GetString());
     }
 
     [Fact]

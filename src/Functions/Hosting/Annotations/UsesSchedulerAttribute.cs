@@ -35,7 +35,7 @@ public sealed class UsesSchedulerAttribute(SchedulerAccess access) : ResourceBin
             var statements = new List<PolicyStatement> { new(actions, [StackReferences.GroupSchedulesArn]) };
             if (Access.HasFlag(SchedulerAccess.Create))
             {
-                statements.Add(new(["iam:PassRole"], [StackReferences.SchedulerRoleArn]));
+                statements.Add(new(["iam:PassRole"], [StackReferences.SchedulerRoleArn], PassedToService: "scheduler.amazonaws.com"));
             }
 
             return statements;
