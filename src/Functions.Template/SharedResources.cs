@@ -21,6 +21,50 @@ public static class SharedResources
     public const string DeliveryQueue = StackReferences.DeliveryQueue;
     public const string SchedulerRole = StackReferences.SchedulerRole;
     public const string LogRetentionParameter = StackReferences.LogRetentionDays;
+    public const string AlarmEmailParameter = "AlarmEmail";
+    public const string AlarmTopicArnParameter = "AlarmTopicArn";
+    public const string AlarmTopic = "AlarmTopic";
+    private const string CreateAlarmTopic = "CreateAlarmTopic";
+    private const string SubscribeAlarmEmail = "SubscribeAlarmEmail";
+
+    /// <summary>The stack's conditions: whether it creates the alarm topic, and whether it mails an address.</summary>
+    public static JsonObject Conditions() => new()
+    {
+        [CreateAlarmTopic] = new JsonObject { ["Fn::Equals"] = new JsonArray(Ref(AlarmTopicArnParameter), "") },
+        [SubscribeAlarmEmail] = new JsonObject
+        {
+            ["Fn::And"] = new JsonArray(
+                new JsonObject { ["Condition"] = CreateAlarmTopic },
+                new JsonObject { ["Fn::Not"] = new JsonArray(new JsonObject { ["Fn::Equals"] = new JsonArray(Ref(AlarmEmailParameter), "") }) }),
+        },
+    };
+
+    /// <summary>Where every alarm goes: the topic given as a parameter, or the one the stack creates.</summary>
+    public static JsonArray AlarmActions() =>
+        new(new JsonObject { ["Fn::If"] = new JsonArray(CreateAlarmTopic, Ref(AlarmTopic), Ref(AlarmTopicArnParameter)) });
+
+    /// <summary>An alarm on one metric that notifies <see cref="AlarmActions"/> when it breaches and when it recovers.</summary>
+    public static JsonObject Alarm(string description, string metricNamespace, string metric, JsonArray dimensions, string statistic, double threshold, int period = 300) => new()
+    {
+        ["Type"] = "AWS::CloudWatch::Alarm",
+        ["Properties"] = new JsonObject
+        {
+            ["AlarmDescription"] = description,
+            ["Namespace"] = metricNamespace,
+            ["MetricName"] = metric,
+            ["Dimensions"] = dimensions,
+            ["Statistic"] = statistic,
+            ["Period"] = period,
+            ["EvaluationPeriods"] = 1,
+            ["Threshold"] = threshold,
+            ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
+            ["TreatMissingData"] = "notBreaching",
+            ["AlarmActions"] = AlarmActions(),
+            ["OKActions"] = AlarmActions(),
+        },
+    };
+
+    private static JsonArray Dimension(string name, JsonNode value) => new(new JsonObject { ["Name"] = name, ["Value"] = value });
 
     public static JsonObject Parameters() => new()
     {
@@ -68,6 +112,20 @@ public static class SharedResources
             ["MinValue"] = 2,
             ["MaxValue"] = 1000,
             ["Default"] = 80,
+        },
+        [AlarmEmailParameter] = new JsonObject
+        {
+            ["Type"] = "String",
+            ["Description"] = "An address the alarm topic mails (it must confirm the subscription); empty for none.",
+            ["AllowedPattern"] = "^$|^[^@\\s]+@[^@\\s]+$",
+            ["Default"] = "",
+        },
+        [AlarmTopicArnParameter] = new JsonObject
+        {
+            ["Type"] = "String",
+            ["Description"] = "An existing SNS topic every alarm notifies instead of the one the stack creates; empty to create one.",
+            ["AllowedPattern"] = "^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$",
+            ["Default"] = "",
         },
         [LogRetentionParameter] = new JsonObject
         {
@@ -173,24 +231,40 @@ public static class SharedResources
                 }),
             },
         },
-        ["DeadLetterQueueAlarm"] = new JsonObject
+        [AlarmTopic] = new JsonObject
         {
-            ["Type"] = "AWS::CloudWatch::Alarm",
-            ["Properties"] = new JsonObject
-            {
-                ["AlarmDescription"] = "A delivery or a schedule invocation was given up and parked on the dead-letter queue.",
-                ["Namespace"] = "AWS/SQS",
-                ["MetricName"] = "ApproximateNumberOfMessagesVisible",
-                ["Dimensions"] = new JsonArray(new JsonObject { ["Name"] = "QueueName", ["Value"] = GetAtt(DeadLetterQueue, "QueueName") }),
-                ["Statistic"] = "Maximum",
-                ["Period"] = 300,
-                ["EvaluationPeriods"] = 1,
-                ["Threshold"] = 1,
-                ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
-                ["TreatMissingData"] = "notBreaching",
-            },
+            ["Type"] = "AWS::SNS::Topic",
+            ["Condition"] = CreateAlarmTopic,
+            // Not encrypted with the AWS-managed SNS key: CloudWatch alarms cannot publish to a topic under it.
+            ["Properties"] = new JsonObject(),
         },
+        ["AlarmEmailSubscription"] = new JsonObject
+        {
+            ["Type"] = "AWS::SNS::Subscription",
+            ["Condition"] = SubscribeAlarmEmail,
+            ["Properties"] = new JsonObject { ["TopicArn"] = Ref(AlarmTopic), ["Protocol"] = "email", ["Endpoint"] = Ref(AlarmEmailParameter) },
+        },
+        ["DeadLetterQueueAlarm"] = Alarm(
+            "A delivery or a schedule invocation was given up and parked on the dead-letter queue.",
+            "AWS/SQS", "ApproximateNumberOfMessagesVisible", Dimension("QueueName", GetAtt(DeadLetterQueue, "QueueName")), "Maximum", 1),
+        // A wake-up waits at most 15 minutes on the queue (its delay): older than 20 is a wake-up running late.
+        ["DeliveryQueueAgeAlarm"] = Alarm(
+            "A wake-up has waited on the delivery queue more than 20 minutes: deliveries are running late.",
+            "AWS/SQS", "ApproximateAgeOfOldestMessage", Dimension("QueueName", GetAtt(DeliveryQueue, "QueueName")), "Maximum", 1200),
+        ["SchedulerTargetErrorsAlarm"] = SchedulerAlarm("TargetErrorCount", "EventBridge Scheduler could not invoke the forwarder (it retries, then dead-letters)."),
+        ["SchedulerThrottlesAlarm"] = SchedulerAlarm("InvocationThrottleCount", "EventBridge Scheduler's invocations of the forwarder were throttled (the account's Scheduler quota)."),
+        ["SchedulerDroppedAlarm"] = SchedulerAlarm("InvocationDroppedCount", "EventBridge Scheduler dropped a wake-up after its retries, with no dead-letter queue to take it."),
+        ["SchedulerDeadLetterFailedAlarm"] = SchedulerAlarm("InvocationsFailedToBeSentToDeadLetterCount", "EventBridge Scheduler could not park an undeliverable wake-up on the dead-letter queue: it is lost unless the sweeper finds its task."),
+        ["TableWriteThrottlesAlarm"] = Alarm(
+            "Writes to the tasks table were throttled.", "AWS/DynamoDB", "WriteThrottleEvents", Dimension("TableName", Ref(TasksTable)), "Sum", 1),
+        ["TableReadThrottlesAlarm"] = Alarm(
+            "Reads of the tasks table were throttled.", "AWS/DynamoDB", "ReadThrottleEvents", Dimension("TableName", Ref(TasksTable)), "Sum", 1),
+        ["Api5xxAlarm"] = Alarm(
+            "The HTTP API answered 5xx (a function failed or timed out).", "AWS/ApiGateway", "5xx", Dimension("ApiId", Ref(HttpApi)), "Sum", 1),
     };
+
+    private static JsonObject SchedulerAlarm(string metric, string description) =>
+        Alarm(description, "AWS/Scheduler", metric, Dimension("ScheduleGroup", Ref(ScheduleGroup)), "Sum", 1);
 
     public static JsonObject Outputs() => new()
     {
@@ -203,6 +277,7 @@ public static class SharedResources
         ["ScheduleGroupName"] = new JsonObject { ["Description"] = "The schedule group of pending deliveries.", ["Value"] = Ref(ScheduleGroup) },
         ["DeadLetterQueueUrl"] = new JsonObject { ["Description"] = "Where given-up deliveries are parked.", ["Value"] = Ref(DeadLetterQueue) },
         ["SchedulerRoleArn"] = new JsonObject { ["Description"] = "The role EventBridge Scheduler assumes to invoke the forwarder.", ["Value"] = GetAtt(SchedulerRole, "Arn") },
+        ["AlarmTopicArn"] = new JsonObject { ["Description"] = "The SNS topic every alarm notifies.", ["Value"] = AlarmActions()[0]!.DeepClone() },
     };
 
     /// <summary>The CloudFormation form of the table the SDK request describes, plus what only CloudFormation sets.</summary>

@@ -49,6 +49,34 @@ public sealed class DeployTemplateTests
     }
 
     [Fact]
+    public void EveryAlarm_NotifiesSomeone_AndEveryPartHasOne()
+    {
+        var alarms = Transformed["Resources"]!.AsObject().Where(r => (string?)r.Value!["Type"] == "AWS::CloudWatch::Alarm").ToList();
+        foreach (var (id, alarm) in alarms)
+        {
+            var actions = alarm!["Properties"]!["AlarmActions"] as JsonArray;
+            Assert.True(actions is { Count: > 0 }, id + " has no AlarmActions: it would notify nobody");
+        }
+
+        var watched = alarms.Select(a => $"{a.Value!["Properties"]!["Namespace"]}/{a.Value["Properties"]!["MetricName"]}:{a.Value["Properties"]!["Dimensions"]![0]!["Value"]!.ToJsonString()}").ToHashSet();
+        foreach (var function in Functions.Hosting.FunctionCatalog.All)
+        {
+            Assert.Contains($$"""AWS/Lambda/Errors:{"Ref":"{{function.Name}}"}""", watched);
+            Assert.Contains($$"""AWS/Lambda/Throttles:{"Ref":"{{function.Name}}"}""", watched);
+        }
+
+        foreach (var metric in new[] { "TargetErrorCount", "InvocationThrottleCount", "InvocationDroppedCount", "InvocationsFailedToBeSentToDeadLetterCount" })
+        {
+            Assert.Contains($$"""AWS/Scheduler/{{metric}}:{"Ref":"ScheduleGroup"}""", watched);
+        }
+
+        Assert.Contains("""AWS/SQS/ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["DeadLetterQueue","QueueName"]}""", watched);
+        Assert.Contains("""AWS/SQS/ApproximateAgeOfOldestMessage:{"Fn::GetAtt":["DeliveryQueue","QueueName"]}""", watched);
+        Assert.Contains("""AWS/DynamoDB/WriteThrottleEvents:{"Ref":"TasksTable"}""", watched);
+        Assert.Contains("""AWS/ApiGateway/5xx:{"Ref":"HttpApi"}""", watched);
+    }
+
+    [Fact]
     public void CfnLint_FindsNothing_WithInformationalChecks()
     {
         var lint = Run("cfn-lint", "--include-checks I -- serverless.template", Repository.Root, allowFailure: true);
