@@ -4,6 +4,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // dotnet run --project src/Functions.Local [-- --urls http://127.0.0.1:5050] [--aws-endpoint http://127.0.0.1:PORT] [--data-dir .local]
+// dotnet run --project src/Functions.Local -- invoke <Function> --event events/<file>.json [--aws-endpoint ...] [--data-dir ...]
+if (args.FirstOrDefault() == InvokeCommand.Name)
+{
+    return await InvokeCommand.RunAsync(args, Console.Out, Console.Error);
+}
+
 var app = await LocalRunner.BuildAsync(args);
 var options = app.Services.GetRequiredService<RunnerOptions>();
 await app.StartAsync();
@@ -30,3 +36,4 @@ Console.WriteLine("Try (a signed delivery to this runner's own callback in 5 sec
 Console.WriteLine($$$"""  curl -s -X POST {{{url}}}/api/v1/tasks/schedule -H "Authorization: Bearer {{{token}}}" -H "Content-Type: application/json" -d '{"delay_seconds": 5, "data": {"task_id": 123, "user_id": 456, "action": "test"}}'""");
 Console.WriteLine("Ctrl+C stops it; accepted tasks are kept and delivered after a restart.");
 await app.WaitForShutdownAsync();
+return 0;
