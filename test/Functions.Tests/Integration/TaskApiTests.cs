@@ -176,10 +176,34 @@ public sealed class TaskApiTests(MotoServer moto)
         var different = await api.SendAsync("POST", "/api/v1/tasks/schedule", """{"delay_seconds": 3601, "idempotency_key": "order-42", "data": {}}""");
 
         Assert.Equal(202, first.StatusCode);
-        Assert.Equal(200, again.StatusCode);
-        Assert.Equal(TaskApi.Json(first).GetProperty("task_id").GetString(), TaskApi.Json(again).GetProperty("task_id").GetString());
-        Assert.Equal(409, different.StatusCode);
+        // A replay answers as the first request did: 202, the same task, the same body, marked as a replay.
+        Assert.Equal(202, again.StatusCode);
+        Assert.Equal(first.Body, again.Body);
+        Assert.Equal("/api/v1/tasks/" + TaskApi.Json(first).GetProperty("task_id").GetString(), first.Headers!["location"]);
+        Assert.Equal(first.Headers["location"], again.Headers!["location"]);
+        Assert.False(first.Headers.ContainsKey("idempotent-replayed"));
+        Assert.Equal("true", again.Headers["idempotent-replayed"]);
+        Assert.Equal(422, different.StatusCode);
         Assert.True(TaskApi.Json(different).GetProperty("errors").TryGetProperty("idempotency_key", out _));
+        Assert.Single(await api.SchedulesAsync());
+    }
+
+    [Fact]
+    public async Task Schedule_TakesTheKeyFromTheIdempotencyKeyHeader_AndRefusesOneThatDiffersFromTheBody()
+    {
+        await using var api = await TaskApi.CreateAsync(moto);
+        var body = """{"delay_seconds": 3600, "data": {"n": 1}}""";
+        var key = new Dictionary<string, string> { ["Idempotency-Key"] = "order-7" };
+
+        var first = await api.SendAsync("POST", "/api/v1/tasks/schedule", body, headers: key);
+        var inBody = await api.SendAsync("POST", "/api/v1/tasks/schedule", """{"delay_seconds": 3600, "idempotency_key": "order-7", "data": {"n": 1}}""");
+        var mismatch = await api.SendAsync("POST", "/api/v1/tasks/schedule", """{"delay_seconds": 3600, "idempotency_key": "order-8", "data": {"n": 1}}""", headers: key);
+
+        Assert.Equal(202, first.StatusCode);
+        Assert.Equal("true", inBody.Headers!["idempotent-replayed"]);
+        Assert.Equal(TaskApi.Json(first).GetProperty("task_id").GetString(), TaskApi.Json(inBody).GetProperty("task_id").GetString());
+        Assert.Equal(400, mismatch.StatusCode);
+        Assert.True(TaskApi.Json(mismatch).GetProperty("errors").TryGetProperty("Idempotency-Key", out _), mismatch.Body);
         Assert.Single(await api.SchedulesAsync());
     }
 
@@ -192,9 +216,10 @@ public sealed class TaskApiTests(MotoServer moto)
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => api.SendAsync("POST", "/api/v1/tasks/schedule", body))));
 
-        Assert.All(responses, r => Assert.True(r.StatusCode is 200 or 202, r.Body));
-        Assert.Single(responses.Select(r => TaskApi.Json(r).GetProperty("task_id").GetString()).Distinct());
-        Assert.Single(responses, r => r.StatusCode == 202);
+        // Each is the task (202) or, while the first is still being written, "in flight" (409, retry).
+        Assert.All(responses, r => Assert.True(r.StatusCode is 202 or 409, r.Body));
+        Assert.Single(responses.Where(r => r.StatusCode == 202).Select(r => TaskApi.Json(r).GetProperty("task_id").GetString()).Distinct());
+        Assert.Single(responses, r => r.StatusCode == 202 && !r.Headers!.ContainsKey("idempotent-replayed"));
         Assert.Single(await api.SchedulesAsync());
         var listed = TaskApi.Json(await api.SendAsync("GET", "/api/v1/tasks", query: "limit=100"));
         Assert.Single(listed.GetProperty("tasks").EnumerateArray());

@@ -80,9 +80,21 @@ public sealed class TaskApi : IAsyncDisposable
         return host;
     }
 
-    public async Task<HttpApiResponse> SendAsync(string method, string path, string? body = null, string? token = TestSettings.Token, string? query = null, string? contentType = "application/json")
+    public async Task<HttpApiResponse> SendAsync(string method, string path, string? body = null, string? token = TestSettings.Token, string? query = null, string? contentType = "application/json", IReadOnlyDictionary<string, string>? headers = null)
     {
         var (function, @event) = HttpEvents.Routed(method, path, body, token, query, contentType);
+        if (headers is not null)
+        {
+            // API Gateway hands header names over lower-cased.
+            var node = System.Text.Json.Nodes.JsonNode.Parse(@event)!;
+            foreach (var (name, value) in headers)
+            {
+                node["headers"]![name.ToLowerInvariant()] = value;
+            }
+
+            @event = node.ToJsonString();
+        }
+
         return await Host(function).InvokeHttpAsync(@event);
     }
 

@@ -22,6 +22,11 @@ public sealed class ScheduleTaskFunction(TaskSchedulingService scheduling, Callb
             return invalid;
         }
 
+        if (!IdempotencyKeyHeader.TryMerge(request, body, context.RequestId, out body, out invalid))
+        {
+            return invalid;
+        }
+
         var result = await scheduling.ScheduleAsync(body, request.CallerOf(), callbackUrl.For(request), context.CancellationToken).ConfigureAwait(false);
         return TaskResults.Scheduled(result, context.RequestId);
     }

@@ -14,10 +14,15 @@ public static class TaskResults
         ArgumentNullException.ThrowIfNull(result);
         return result switch
         {
+            // A replay answers as the first request did (202, same task), marked as a replay
+            // (draft-ietf-httpapi-idempotency-key-header; Idempotent-Replayed as Stripe and others send it).
             ScheduleResult.Accepted(var task, var replayed, var minutes) => HttpResults.Json(
-                replayed ? 200 : 202,
+                202,
                 new ScheduleTaskResponse(true, "Task scheduled successfully", task.TaskId, task.ScheduleArn, Timestamps.Format(task.RunAt), minutes, TaskStateMachine.Name(task.Status)),
-                FunctionsJsonContext.Default.ScheduleTaskResponse),
+                FunctionsJsonContext.Default.ScheduleTaskResponse,
+                replayed
+                    ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["location"] = TaskLocation(task.TaskId), ["idempotent-replayed"] = "true" }
+                    : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["location"] = TaskLocation(task.TaskId) }),
             ScheduleResult.Invalid(var errors) => HttpResults.Problem(new ProblemDetails
             {
                 Title = "Bad Request",
@@ -28,13 +33,24 @@ public static class TaskResults
             }),
             ScheduleResult.KeyReused(var existing) => HttpResults.Problem(new ProblemDetails
             {
-                Title = "Conflict",
-                Status = 409,
+                Title = "Unprocessable Content",
+                Status = 422,
                 Detail = "This idempotency_key was used for a different request.",
                 RequestId = requestId,
                 TaskId = existing,
                 Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["idempotency_key"] = ["was used for a different request"] },
             }),
+            ScheduleResult.KeyInFlight(var existing) => HttpResults.Problem(
+                new ProblemDetails
+                {
+                    Title = "Conflict",
+                    Status = 409,
+                    Detail = "The first request with this idempotency_key is still being accepted; try again in a moment.",
+                    RequestId = requestId,
+                    TaskId = existing,
+                    Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["idempotency_key"] = ["its first request is still in flight"] },
+                },
+                new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["retry-after"] = "1" }),
             ScheduleResult.WakeUpFailed(var task, var errorType, var busy) => HttpResults.Problem(
                 new ProblemDetails
                 {
@@ -49,6 +65,9 @@ public static class TaskResults
             _ => throw new ArgumentOutOfRangeException(nameof(result), "Unknown schedule result."),
         };
     }
+
+    /// <summary>Where a task is read: the Location of a 202.</summary>
+    public static string TaskLocation(string taskId) => "/api/v1/tasks/" + taskId;
 
     public static HttpApiResponse Found(TaskRecord? task, string taskId, string requestId) => task is null
         ? NotFound(taskId, requestId)

@@ -110,7 +110,7 @@ public sealed partial class TaskSchedulingService(
         }
 
         // The key and its task are written in one transaction; a store that shows the key a moment before its task
-        // (an emulator under load does) gets a short wait rather than a wrong 409.
+        // (an emulator under load does) gets a short wait, then "in flight" (409) rather than a wrong answer.
         var existing = await store.GetAsync(created.ExistingTaskId!, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; existing is null && attempt < 3; attempt++)
         {
@@ -119,7 +119,8 @@ public sealed partial class TaskSchedulingService(
         }
 
         LogReplayed(logger, created.ExistingTaskId!);
-        return existing is null ? new ScheduleResult.KeyReused(created.ExistingTaskId!) : Accepted(existing, replayed: true, timing, now);
+        // As first answered: minutes counted from when the task was accepted, not from this replay.
+        return existing is null ? new ScheduleResult.KeyInFlight(created.ExistingTaskId!) : Accepted(existing, replayed: true, timing, existing.CreatedAt);
     }
 
     /// <summary>
