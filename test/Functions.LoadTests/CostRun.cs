@@ -5,9 +5,6 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Functions.Hosting;
 using Functions.Tasks;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 /// <summary>
@@ -85,7 +82,7 @@ internal static class CostRun
         settings[SettingNames.RetryCapSeconds] = "3600";
         await Scenarios.PrepareAsync(settings);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var target = await SlowTarget.StartAsync(failFirst: variant == "three attempts" ? 2 : 0);
+        await using var target = await Target.StartAsync(TimeSpan.FromMilliseconds(100), failFirst: variant == "three attempts" ? 2 : 0);
         var wakeUps = new PendingWakeUps();
         var scheduleRun = new FunctionRun("ScheduleTaskFunction", settings, clock, moto.Endpoint, wakeUps, meterUnits);
         var forwarderRun = new FunctionRun("ForwarderFunction", settings, clock, moto.Endpoint, wakeUps, meterUnits);
@@ -337,51 +334,6 @@ internal static class CostRun
                 _pending.Remove(next);
                 return (next.At, next.Body, next.FromQueue);
             }
-        }
-    }
-
-    /// <summary>A loopback target that answers after 100 ms: 200, or 503 for a task's first <c>failFirst</c> attempts.</summary>
-    private sealed class SlowTarget : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-        private readonly Dictionary<string, int> _seen = [];
-        private int _hits;
-
-        private SlowTarget(WebApplication app) => _app = app;
-
-        public string Url => _app.Urls.First();
-
-        public int Hits => _hits;
-
-        public static async Task<SlowTarget> StartAsync(int failFirst)
-        {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            var app = builder.Build();
-            var target = new SlowTarget(app);
-            app.Run(async http =>
-            {
-                Interlocked.Increment(ref target._hits);
-                await http.Request.Body.CopyToAsync(Stream.Null);
-                await Task.Delay(100);
-                var id = http.Request.Headers["webhook-id"].ToString();
-                int seen;
-                lock (target._seen)
-                {
-                    seen = target._seen[id] = target._seen.GetValueOrDefault(id) + 1;
-                }
-
-                http.Response.StatusCode = seen <= failFirst ? 503 : 200;
-            });
-            await app.StartAsync();
-            return target;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
         }
     }
 }

@@ -305,10 +305,14 @@ internal static class Scenarios
     }
 }
 
-/// <summary>A loopback target that answers 200 at once.</summary>
+/// <summary>
+/// A loopback target: answers 200, after <c>delay</c> when one is given, and 503 to a delivery's first
+/// <c>failFirst</c> attempts (counted by webhook-id).
+/// </summary>
 internal sealed class Target : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly Dictionary<string, int> _seen = [];
     private int _hits;
 
     private Target(WebApplication app) => _app = app;
@@ -317,7 +321,7 @@ internal sealed class Target : IAsyncDisposable
 
     public int Hits => _hits;
 
-    public static async Task<Target> StartAsync()
+    public static async Task<Target> StartAsync(TimeSpan delay = default, int failFirst = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -328,7 +332,22 @@ internal sealed class Target : IAsyncDisposable
         {
             Interlocked.Increment(ref target._hits);
             await http.Request.Body.CopyToAsync(Stream.Null);
-            http.Response.StatusCode = 200;
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay);
+            }
+
+            var seen = 0;
+            if (failFirst > 0)
+            {
+                var id = http.Request.Headers["webhook-id"].ToString();
+                lock (target._seen)
+                {
+                    seen = target._seen[id] = target._seen.GetValueOrDefault(id) + 1;
+                }
+            }
+
+            http.Response.StatusCode = seen > 0 && seen <= failFirst ? 503 : 200;
         });
         await app.StartAsync();
         return target;
