@@ -32,6 +32,7 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
     private const string ContextType = Ns + ".InvocationContext";
 
     private static readonly Regex LogicalId = new("^[A-Za-z0-9]{1,64}$");
+    private const string DefaultRoute = "$default";
     private static readonly string[] HttpMethods = { "GET", "POST", "PUT", "PATCH", "DELETE" };
 
     private static readonly DiagnosticDescriptor BadSignature = new(
@@ -258,7 +259,15 @@ public sealed class FunctionCatalogGenerator : IIncrementalGenerator
             Fail($"{model.Name}: Timeout {model.Timeout} is outside 1-900 seconds.");
         }
 
-        if (model.HttpMethod is not null)
+        if (model.HttpMethod is not null && (model.HttpMethod == "ANY" || model.HttpPath == DefaultRoute))
+        {
+            // API Gateway's catch-all route: every request no other route matches.
+            if (model.HttpMethod != "ANY" || model.HttpPath != DefaultRoute)
+            {
+                Fail($"{model.Name}: the default route is [HttpApi(\"ANY\", \"{DefaultRoute}\")], and ANY serves only it.");
+            }
+        }
+        else if (model.HttpMethod is not null)
         {
             if (!HttpMethods.Contains(model.HttpMethod))
             {

@@ -10,11 +10,15 @@ namespace Functions.Local;
 
 /// <summary>
 /// Plays API Gateway's HTTP API locally: each request becomes the payload 2.0 event API Gateway would send,
-/// the function's entry point is called with it, and its payload 2.0 response becomes the HTTP response.
+/// the route's authorizer runs first where the route has it (<see cref="EdgeAuthorizer"/>), the function's entry
+/// point is called with the event, and its payload 2.0 response becomes the HTTP response.
 /// Each function is built once (its own composition root, as in its own execution environment).
 /// </summary>
 public sealed class HttpApiGateway(RouteTable routes, LocalFunctions functions, TimeProvider time)
 {
+    private readonly EdgeAuthorizer _authorizer = new(
+        (@event, context) => functions.Get(EdgeAuthorizer.Function.Name).EntryPoint(@event, context));
+
     /// <summary>API Gateway's payload limit for a request body.</summary>
     public const int MaxBodyBytes = 10 * 1024 * 1024;
 
@@ -24,8 +28,8 @@ public sealed class HttpApiGateway(RouteTable routes, LocalFunctions functions, 
         var match = routes.Match(http.Request.Method, path);
         if (match.Function is null)
         {
-            var problem = match.Allow is null ? HttpResults.NotFound($"No route matches {path}.") : HttpResults.MethodNotAllowed(match.Allow);
-            await WriteAsync(http, problem).ConfigureAwait(false);
+            // Only without a default route: API Gateway's own answer.
+            await WriteAsync(http, EdgeAuthorizer.Message(404, "Not Found")).ConfigureAwait(false);
             return;
         }
 
@@ -42,20 +46,33 @@ public sealed class HttpApiGateway(RouteTable routes, LocalFunctions functions, 
             return;
         }
 
+        if (match.Function.RequiresApiToken)
+        {
+            var (allowed, refusal) = await _authorizer.AuthorizeAsync(@event, Context(EdgeAuthorizer.Function, requestId)).ConfigureAwait(false);
+            if (allowed is null)
+            {
+                await WriteAsync(http, refusal!).ConfigureAwait(false);
+                return;
+            }
+
+            @event = allowed;
+        }
+
         var host = functions.Get(match.Function.Name);
         using var input = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(@event, FunctionsJsonContext.Default.HttpApiRequest));
-        var context = new InvocationContext(
-            requestId,
-            time.GetUtcNow().AddSeconds(match.Function.Timeout),
-            $"arn:aws:lambda:local:000000000000:function:{match.Function.Name}",
-            null,
-            // As in Lambda, a caller hanging up does not cut the function short (a half-scheduled task would be worse).
-            CancellationToken.None);
-        await using var output = await host.EntryPoint(input, context).ConfigureAwait(false);
+        await using var output = await host.EntryPoint(input, Context(match.Function, requestId)).ConfigureAwait(false);
         var response = await JsonSerializer.DeserializeAsync(output, FunctionsJsonContext.Default.HttpApiResponse, http.RequestAborted).ConfigureAwait(false)
             ?? HttpResults.InternalServerError(requestId);
         await WriteAsync(http, response).ConfigureAwait(false);
     }
+
+    private InvocationContext Context(FunctionDescriptor function, string requestId) => new(
+        requestId,
+        time.GetUtcNow().AddSeconds(function.Timeout),
+        $"arn:aws:lambda:local:000000000000:function:{function.Name}",
+        null,
+        // As in Lambda, a caller hanging up does not cut the function short (a half-scheduled task would be worse).
+        CancellationToken.None);
 
     private async Task<HttpApiRequest> ToEventAsync(HttpContext http, RouteMatch match, string requestId)
     {

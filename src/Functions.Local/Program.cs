@@ -27,7 +27,7 @@ foreach (var line in options.Printed)
 Console.WriteLine("Routes:");
 foreach (var route in RouteTable.FromCatalog().Routes)
 {
-    Console.WriteLine($"  {route.Method,-6} {url}{route.Template}");
+    Console.WriteLine(route.IsDefault ? "  (any other request: 404 or 405 problem+json, the default route)" : $"  {route.Method,-6} {url}{route.Template}");
 }
 
 // The local default token is shown as it is; one set in the environment only by its name.

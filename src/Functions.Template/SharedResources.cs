@@ -24,6 +24,10 @@ public static class SharedResources
     public const string AlarmEmailParameter = "AlarmEmail";
     public const string AlarmTopicArnParameter = "AlarmTopicArn";
     public const string AlarmTopic = "AlarmTopic";
+    public const string Authorizer = "ApiKeyAuthorizer";
+    public const string AuthorizerCacheParameter = "AuthorizerCacheSeconds";
+    public const string ThrottlingRateParameter = "ApiThrottlingRateLimit";
+    public const string ThrottlingBurstParameter = "ApiThrottlingBurstLimit";
     private const string CreateAlarmTopic = "CreateAlarmTopic";
     private const string SubscribeAlarmEmail = "SubscribeAlarmEmail";
 
@@ -127,6 +131,30 @@ public static class SharedResources
             ["AllowedPattern"] = "^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$",
             ["Default"] = "",
         },
+        [AuthorizerCacheParameter] = new JsonObject
+        {
+            ["Type"] = "Number",
+            ["Description"] = "Seconds API Gateway keeps an authorizer's answer for one Authorization header (0-300): fewer authorizer invocations, but a revoked key keeps working up to this long.",
+            ["MinValue"] = 0,
+            ["MaxValue"] = 300,
+            ["Default"] = 300,
+        },
+        [ThrottlingRateParameter] = new JsonObject
+        {
+            ["Type"] = "Number",
+            ["Description"] = "Requests a second the API's stage accepts on every route (steady rate); more get 429 from API Gateway.",
+            ["MinValue"] = 1,
+            ["MaxValue"] = 10000,
+            ["Default"] = 1000,
+        },
+        [ThrottlingBurstParameter] = new JsonObject
+        {
+            ["Type"] = "Number",
+            ["Description"] = "Requests the API's stage accepts at once above the rate (token bucket size).",
+            ["MinValue"] = 1,
+            ["MaxValue"] = 5000,
+            ["Default"] = 2000,
+        },
         [LogRetentionParameter] = new JsonObject
         {
             ["Type"] = "Number",
@@ -134,6 +162,31 @@ public static class SharedResources
             ["AllowedValues"] = new JsonArray(1, 3, 5, 7, 14, 30, 60, 90, 180, 365),
             ["Default"] = 30,
         },
+    };
+
+    /// <summary>
+    /// The API's Lambda REQUEST authorizer (payload 2.0, simple responses, identity the Authorization header, answers
+    /// cached per header value), the default of every route: a public route says <c>Authorizer: NONE</c>.
+    /// </summary>
+    public static JsonObject HttpApiAuth(string authorizerFunction) => new()
+    {
+        ["Authorizers"] = new JsonObject
+        {
+            [Authorizer] = new JsonObject
+            {
+                ["FunctionArn"] = GetAtt(authorizerFunction, "Arn"),
+                ["AuthorizerPayloadFormatVersion"] = "2.0",
+                ["EnableSimpleResponses"] = true,
+                // API Gateway may invoke it: SAM adds the Lambda permission.
+                ["EnableFunctionDefaultPermissions"] = true,
+                ["Identity"] = new JsonObject
+                {
+                    ["Headers"] = new JsonArray("Authorization"),
+                    ["ReauthorizeEvery"] = Ref(AuthorizerCacheParameter),
+                },
+            },
+        },
+        ["DefaultAuthorizer"] = Authorizer,
     };
 
     public static JsonObject Resources() => new()
@@ -151,6 +204,11 @@ public static class SharedResources
             ["Properties"] = new JsonObject
             {
                 ["Description"] = "Schedule, inspect, list and cancel delayed HTTP calls; receive their deliveries.",
+                ["DefaultRouteSettings"] = new JsonObject
+                {
+                    ["ThrottlingRateLimit"] = Ref(ThrottlingRateParameter),
+                    ["ThrottlingBurstLimit"] = Ref(ThrottlingBurstParameter),
+                },
                 ["AccessLogSettings"] = new JsonObject
                 {
                     ["DestinationArn"] = GetAtt("HttpApiAccessLogs", "Arn"),

@@ -36,6 +36,8 @@ public static class TemplateBuilder
             resources[function.Name + "ThrottlesAlarm"] = SharedResources.Alarm($"{function.Name} was throttled (its reserved concurrency or the account's limit).", "AWS/Lambda", "Throttles", (JsonArray)dimension.DeepClone(), "Sum", 1);
         }
 
+        var authorizer = functions.Single(f => f.IsAuthorizer);
+        resources[SharedResources.HttpApi]!["Properties"]!["Auth"] = SharedResources.HttpApiAuth(authorizer.Name);
         return new JsonObject
         {
             ["AWSTemplateFormatVersion"] = "2010-09-09",
@@ -123,17 +125,22 @@ public static class TemplateBuilder
         var events = new JsonObject();
         if (function.Route is { } route)
         {
-            events["Api"] = new JsonObject
+            var api = new JsonObject { ["ApiId"] = Ref(SharedResources.HttpApi) };
+            if (!route.IsDefault)
             {
-                ["Type"] = "HttpApi",
-                ["Properties"] = new JsonObject
-                {
-                    ["ApiId"] = Ref(SharedResources.HttpApi),
-                    ["Method"] = route.Method,
-                    ["Path"] = route.Template,
-                    ["PayloadFormatVersion"] = "2.0",
-                },
-            };
+                // Without Method and Path, SAM makes the event the API's $default route.
+                api["Method"] = route.Method;
+                api["Path"] = route.Template;
+            }
+
+            api["PayloadFormatVersion"] = "2.0";
+            if (!function.RequiresApiToken)
+            {
+                // Public at the edge (the callbacks check their signature; health and the default route need nothing).
+                api["Auth"] = new JsonObject { ["Authorizer"] = "NONE" };
+            }
+
+            events["Api"] = new JsonObject { ["Type"] = "HttpApi", ["Properties"] = api };
         }
 
         if (function.Queue is { } queue)

@@ -213,7 +213,7 @@ internal static class CostRun
         ["rawPath"] = "/api/v1/tasks/schedule",
         ["rawQueryString"] = "",
         ["headers"] = new JsonObject { ["authorization"] = "Bearer load-token", ["content-type"] = "application/json" },
-        ["requestContext"] = new JsonObject { ["http"] = new JsonObject { ["method"] = "POST", ["path"] = "/api/v1/tasks/schedule" }, ["requestId"] = "cost", ["stage"] = "$default", ["domainName"] = "api.example.com" },
+        ["requestContext"] = new JsonObject { ["http"] = new JsonObject { ["method"] = "POST", ["path"] = "/api/v1/tasks/schedule" }, ["requestId"] = "cost", ["stage"] = "$default", ["authorizer"] = new JsonObject { ["lambda"] = new JsonObject { ["caller"] = "admin", ["admin"] = "true" } }, ["domainName"] = "api.example.com" },
         ["body"] = body,
         ["isBase64Encoded"] = false,
     }.ToJsonString();

@@ -128,7 +128,7 @@ internal static class Scenarios
             ["rawPath"] = "/api/v1/tasks/schedule",
             ["rawQueryString"] = "",
             ["headers"] = new JsonObject { ["authorization"] = "Bearer load-token", ["content-type"] = "application/json" },
-            ["requestContext"] = new JsonObject { ["http"] = new JsonObject { ["method"] = "POST", ["path"] = "/api/v1/tasks/schedule" }, ["requestId"] = "load", ["stage"] = "$default" },
+            ["requestContext"] = new JsonObject { ["http"] = new JsonObject { ["method"] = "POST", ["path"] = "/api/v1/tasks/schedule" }, ["requestId"] = "load", ["stage"] = "$default", ["authorizer"] = new JsonObject { ["lambda"] = new JsonObject { ["caller"] = "admin", ["admin"] = "true" } } },
             ["body"] = body,
             ["isBase64Encoded"] = false,
         };

@@ -60,4 +60,15 @@ public static class HttpEvents
 
         return (function.Name, @event.ToJsonString());
     }
+
+    /// <summary>The event as API Gateway hands it on once the authorizer allowed it as <paramref name="caller"/>.</summary>
+    public static string Allowed(string @event, string caller = "admin", bool admin = true)
+    {
+        var node = JsonNode.Parse(@event)!.AsObject();
+        node["requestContext"]!["authorizer"] = new JsonObject
+        {
+            ["lambda"] = new JsonObject { ["caller"] = caller, ["admin"] = admin ? "true" : "false" },
+        };
+        return node.ToJsonString();
+    }
 }

@@ -37,4 +37,7 @@ public sealed record FunctionDescriptor(
 
     /// <summary>Only admin callers may use its route (<see cref="RequiresApiTokenAttribute.AdminOnly"/>).</summary>
     public bool AdminOnly => Bindings.Any(b => b is RequiresApiTokenAttribute { AdminOnly: true });
+
+    /// <summary>It is the HTTP API's authorizer (<see cref="AuthorizesHttpApiAttribute"/>).</summary>
+    public bool IsAuthorizer => Bindings.Any(b => b is AuthorizesHttpApiAttribute);
 }

@@ -6,7 +6,6 @@ using Functions.Api.Tasks;
 using Functions.Callbacks;
 using Functions.Forwarder;
 using Functions.Hosting.Aws;
-using Functions.Hosting.Http;
 using Functions.Queues;
 using Functions.Scheduler;
 using Functions.Tasks;
@@ -59,9 +58,11 @@ public static class ServiceRegistration
             sp.GetRequiredService<TimeProvider>()));
 
         // The API.
-        services.TryAddSingleton<IRequestAuthenticator>(sp => new ApiKeyAuthenticator(
+        services.TryAddSingleton(sp => new ApiKeyAuthorizer(
             SecretSetting.Read(Configuration(sp), SettingNames.ApiToken, SettingNames.ApiTokenParameter, sp.GetRequiredService<IAmazonSimpleSystemsManagement>),
-            sp.GetRequiredService<ApiKeyService>()));
+            sp.GetRequiredService<ApiKeyService>(),
+            sp.GetRequiredService<ILogger<ApiKeyAuthorizer>>()));
+        services.TryAddSingleton(_ => Functions.Hosting.Http.RouteTable.FromCatalog());
         services.TryAddSingleton(sp => new CallbackUrl(Setting(sp, SettingNames.CallbackBaseUrl)));
 
         // Deliveries and the receiving side.

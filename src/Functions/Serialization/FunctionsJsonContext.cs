@@ -17,6 +17,8 @@ namespace Functions.Serialization;
     PropertyNameCaseInsensitive = false)]
 [JsonSerializable(typeof(HttpApiRequest))]
 [JsonSerializable(typeof(HttpApiResponse))]
+[JsonSerializable(typeof(HttpApiAuthorizerRequest))]
+[JsonSerializable(typeof(HttpApiAuthorizerResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(RuntimeError))]
 [JsonSerializable(typeof(HealthResponse))]

@@ -88,7 +88,7 @@ public sealed class CallerTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task KeyManagement_IsForAdminsOnly_AndAnUnknownKeyIs401()
+    public async Task KeyManagement_IsForAdminsOnly_AndAnUnknownKeyIsRefusedAtTheEdge()
     {
         await using var api = await ApiAsync();
         var (_, billing) = await KeyAsync(api, "billing");
@@ -98,7 +98,7 @@ public sealed class CallerTests(MotoServer moto)
         Assert.Equal(403, (await api.SendAsync("GET", "/api/v1/keys", token: billing)).StatusCode);
         Assert.Equal(403, (await api.SendAsync("DELETE", "/api/v1/keys/0123456789abcdef", token: billing)).StatusCode);
         Assert.Equal(201, (await api.SendAsync("POST", "/api/v1/keys", """{"caller": "x"}""", token: ops)).StatusCode);
-        Assert.Equal(401, (await api.SendAsync("GET", "/api/v1/tasks", token: "dhtk_0123456789abcdef_" + new string('a', 43))).StatusCode);
+        Assert.Equal(403, (await api.SendAsync("GET", "/api/v1/tasks", token: "dhtk_0123456789abcdef_" + new string('a', 43))).StatusCode);
         Assert.Equal(404, (await api.SendAsync("DELETE", "/api/v1/keys/0123456789abcdef")).StatusCode);
         Assert.Equal(400, (await api.SendAsync("DELETE", "/api/v1/keys/not-a-key-id")).StatusCode);
     }
@@ -118,7 +118,7 @@ public sealed class CallerTests(MotoServer moto)
         Assert.Equal([200, 200], bothWork);
         Assert.Equal(204, revoked.StatusCode);
         Assert.Equal(204, revokedAgain.StatusCode);
-        Assert.Equal(401, (await api.SendAsync("GET", "/api/v1/tasks", token: oldKey)).StatusCode);
+        Assert.Equal(403, (await api.SendAsync("GET", "/api/v1/tasks", token: oldKey)).StatusCode);
         Assert.Equal(200, (await api.SendAsync("GET", "/api/v1/tasks", token: newKey)).StatusCode);
         var listed = TaskApi.Json(await api.SendAsync("GET", "/api/v1/keys")).GetProperty("keys").EnumerateArray().ToList();
         var old = listed.Single(k => k.GetProperty("key_id").GetString() == oldId);

@@ -28,7 +28,7 @@ public sealed class TaskProcessTests(MotoServer moto)
             var @event = JsonNode.Parse(HttpEvents.Create(method, path, body))!.AsObject();
             @event["routeKey"] = match.Function!.Route!.RouteKey;
             @event["headers"]!["authorization"] = "Bearer " + TestSettings.Token;
-            return @event.ToJsonString();
+            return HttpEvents.Allowed(@event.ToJsonString());
         }
 
         using (var schedule = FunctionProcess.Start(kind, runtime.Address, new Dictionary<string, string>(environment) { ["FUNCTION_HANDLER"] = "ScheduleTaskFunction" }))

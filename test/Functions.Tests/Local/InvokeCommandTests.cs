@@ -28,7 +28,10 @@ public sealed class InvokeCommandTests : IDisposable
             ("list-tasks.json", "ListTasksFunction", 200),
             // Signed long ago: the signature check refuses its timestamp.
             ("task-callback.json", "TaskCallbackFunction", 401),
+            // API Gateway's default route: a path no route serves.
+            ("not-found.json", "NotFoundFunction", 404),
             ("forwarder-schedule-input.json", "ForwarderFunction", null),
+            ("authorizer.json", "AuthorizerFunction", null),
             ("forwarder-sqs-batch.json", "ForwarderFunction", null),
         };
         Assert.Equal(Directory.GetFiles(Path.Combine(Repository.Root, "events"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal), expected.Select(e => e.Event).Order(StringComparer.Ordinal));
@@ -42,6 +45,12 @@ public sealed class InvokeCommandTests : IDisposable
             if (status is { } code)
             {
                 Assert.Equal(code, response.RootElement.GetProperty("statusCode").GetInt32());
+            }
+            else if (file == "authorizer.json")
+            {
+                // The sample key is the runner's TASKS_API_TOKEN here: the bootstrap key, the admin caller.
+                Assert.True(response.RootElement.GetProperty("isAuthorized").GetBoolean(), run.Output);
+                Assert.Equal("admin", response.RootElement.GetProperty("context").GetProperty("caller").GetString());
             }
             else if (file == "forwarder-sqs-batch.json")
             {

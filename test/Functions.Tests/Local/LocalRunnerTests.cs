@@ -47,6 +47,34 @@ public sealed class LocalRunnerTests : IAsyncLifetime, IDisposable
         Assert.Equal("GET", string.Join(",", response.Content.Headers.Allow));
     }
 
+    [Fact]
+    public async Task AKeyedRoute_IsRefusedAtTheEdge_AsApiGatewayAnswers()
+    {
+        using var missing = await _http.GetAsync("/api/v1/tasks");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tasks");
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer not-a-key");
+        using var refused = await _http.SendAsync(request);
+        using var admitted = new HttpRequestMessage(HttpMethod.Get, "/api/v1/tasks");
+        admitted.Headers.TryAddWithoutValidation("Authorization", "Bearer " + LocalRunner.DefaultToken);
+        using var allowed = await _http.SendAsync(admitted);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        Assert.Equal("application/json", missing.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("""{"message":"Unauthorized"}""", await missing.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("""{"message":"Forbidden"}""", await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnUnknownPath_IsTheDefaultRoutes404_WithoutAKey()
+    {
+        using var response = await _http.GetAsync("/api/v1/tasks/a/b");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+    }
+
     private async Task<string> RawAsync(string request)
     {
         var uri = new Uri(_app!.Urls.First());
@@ -108,6 +136,8 @@ public sealed class LocalRunnerTests : IAsyncLifetime, IDisposable
         Assert.Equal("HealthFunction", table.Match("GET", "/api/v1/health").Function?.Name);
         Assert.Equal("GET", table.Match("PUT", "/api/v1/health").Allow);
         Assert.Null(table.Match("GET", "/api/v1/other").Allow);
+        Assert.Equal("NotFoundFunction", table.Match("GET", "/api/v1/other").Function?.Name);
+        Assert.Equal("NotFoundFunction", table.Match("PUT", "/api/v1/health").Function?.Name);
     }
 
     [Theory]

@@ -70,7 +70,10 @@ public sealed class RunnerCallerTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, (await SendAsync(HttpMethod.Get, "/api/v1/keys", billing)).Status);
 
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync(HttpMethod.Delete, $"/api/v1/keys/{billingId}", LocalRunner.DefaultToken)).Status);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await SendAsync(HttpMethod.Get, "/api/v1/tasks", billing)).Status);
+        // Revoked: the runner's authorizer has no cache, so the key is refused at once, as API Gateway refuses it (403).
+        var revoked = await SendAsync(HttpMethod.Get, "/api/v1/tasks", billing);
+        Assert.Equal(HttpStatusCode.Forbidden, revoked.Status);
+        Assert.Equal("Forbidden", revoked.Body.GetProperty("message").GetString());
         Assert.Equal(HttpStatusCode.OK, (await SendAsync(HttpMethod.Get, $"/api/v1/tasks/{taskId}", billingNext)).Status);
     }
 

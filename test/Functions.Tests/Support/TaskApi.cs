@@ -95,14 +95,31 @@ public sealed class TaskApi : IAsyncDisposable
             @event = node.ToJsonString();
         }
 
-        return await Host(function).InvokeHttpAsync(@event);
+        return await ThroughTheEdgeAsync(function, @event);
+    }
+
+    /// <summary>As API Gateway does: a route with the authorizer runs it first (<see cref="Functions.Local.EdgeAuthorizer"/>).</summary>
+    private async Task<HttpApiResponse> ThroughTheEdgeAsync(string function, string @event)
+    {
+        var target = Host(function);
+        if (!target.Host.Function.RequiresApiToken)
+        {
+            return await target.InvokeHttpAsync(@event);
+        }
+
+        var edge = new Functions.Local.EdgeAuthorizer(Host(Functions.Local.EdgeAuthorizer.Function.Name).Host.EntryPoint);
+        var request = JsonSerializer.Deserialize(@event, Functions.Serialization.FunctionsJsonContext.Default.HttpApiRequest)!;
+        var (allowed, answer) = await edge.AuthorizeAsync(request, target.Context());
+        return allowed is null
+            ? answer!
+            : await target.InvokeHttpAsync(JsonSerializer.Serialize(allowed, Functions.Serialization.FunctionsJsonContext.Default.HttpApiRequest));
     }
 
     /// <summary>Sends bytes as they are (API Gateway hands a body that is not valid text to the function base64-encoded).</summary>
     public async Task<HttpApiResponse> SendBytesAsync(string method, string path, byte[] body, string contentType = "application/json")
     {
         var (function, @event) = HttpEvents.Routed(method, path, Convert.ToBase64String(body), TestSettings.Token, contentType: contentType, base64: true);
-        return await Host(function).InvokeHttpAsync(@event);
+        return await ThroughTheEdgeAsync(function, @event);
     }
 
     /// <summary>Wakes the forwarder as a schedule does: an asynchronous invocation with the schedule's Input.</summary>

@@ -13,6 +13,8 @@ public sealed class DeployTemplateTests
 {
     private static readonly Lazy<JsonObject> Check = new(() => JsonNode.Parse(Run("python3", Path.Combine(Repository.Root, "scripts", "sam-template-check.py"), Repository.Root).Output)!.AsObject());
 
+    private static readonly string[] KeyedPrefixes = ["/api/v1/tasks", "/api/v1/keys", "/api/v1/signing-secret"];
+
     private static JsonObject Transformed => Check.Value["transformed"]!.AsObject();
 
     [Fact]
@@ -74,6 +76,74 @@ public sealed class DeployTemplateTests
         Assert.Contains("""AWS/SQS/ApproximateAgeOfOldestMessage:{"Fn::GetAtt":["DeliveryQueue","QueueName"]}""", watched);
         Assert.Contains("""AWS/DynamoDB/WriteThrottleEvents:{"Ref":"TasksTable"}""", watched);
         Assert.Contains("""AWS/ApiGateway/5xx:{"Ref":"HttpApi"}""", watched);
+    }
+
+    [Fact]
+    public void SamDeployGuided_AsksNoAuthenticationQuestion()
+    {
+        // SAM CLI's own rule, applied by the script: every route has Auth, or its API has.
+        Assert.Empty(Check.Value["auth_questions"]!.AsArray());
+    }
+
+    [Fact]
+    public void KeyedRoutes_HaveTheAuthorizer_AndThePublicOnesDoNot()
+    {
+        var api = Transformed["Resources"]!["HttpApi"]!;
+        Assert.Equal("AWS::ApiGatewayV2::Api", (string?)api["Type"]);
+        var body = api["Properties"]!["Body"]!;
+        var scheme = body["components"]!["securitySchemes"]!["ApiKeyAuthorizer"]!["x-amazon-apigateway-authorizer"]!;
+        Assert.Equal("request", (string?)scheme["type"]);
+        Assert.Equal("2.0", (string?)scheme["authorizerPayloadFormatVersion"]);
+        Assert.True((bool)scheme["enableSimpleResponses"]!);
+        Assert.Equal("$request.header.Authorization", (string?)Assert.Single(scheme["identitySource"]!.AsArray()));
+        Assert.Equal("AuthorizerCacheSeconds", (string?)scheme["authorizerResultTtlInSeconds"]!["Ref"]);
+        Assert.Equal(300, (int)Transformed["Parameters"]!["AuthorizerCacheSeconds"]!["MaxValue"]!);
+
+        var routes = body["paths"]!.AsObject()
+            .SelectMany(path => path.Value!.AsObject().Select(op => (Key: $"{op.Key} {path.Key}", Security: op.Value!["security"]?.ToJsonString())))
+            .ToList();
+        const string Authorizer = """[{"ApiKeyAuthorizer":[]}]""";
+        const string Public = """[{"NONE":[]}]""";
+        Assert.Equal(Functions.Hosting.FunctionCatalog.All.Count(f => f.Route is not null), routes.Count);
+        foreach (var (key, security) in routes)
+        {
+            var path = key.Split(' ')[1];
+            var keyed = KeyedPrefixes.Any(p => path == p || path.StartsWith(p + "/", StringComparison.Ordinal));
+            if (keyed && path != "/api/v1/tasks/callback")
+            {
+                Assert.True(security == Authorizer, $"{key} must have the authorizer, has {security}");
+            }
+            else
+            {
+                Assert.True(security is null or Public, $"{key} must be public, has {security}");
+            }
+        }
+
+        // Public: health, the callbacks (they check their signature) and the default route.
+        Assert.Contains(("get /api/v1/health", Public), routes);
+        Assert.Contains(("x-amazon-apigateway-any-method $default", Public), routes);
+        Assert.Contains(("post /api/v1/tasks/callback", Public), routes);
+        Assert.Contains(("post /api/v1/tasks/schedule", Authorizer), routes);
+    }
+
+    [Fact]
+    public void TheStage_IsThrottledByParameters()
+    {
+        var stage = Transformed["Resources"]!.AsObject().Single(r => (string?)r.Value!["Type"] == "AWS::ApiGatewayV2::Stage").Value!;
+        var settings = stage["Properties"]!["DefaultRouteSettings"]!;
+
+        Assert.Equal("ApiThrottlingRateLimit", (string?)settings["ThrottlingRateLimit"]!["Ref"]);
+        Assert.Equal("ApiThrottlingBurstLimit", (string?)settings["ThrottlingBurstLimit"]!["Ref"]);
+    }
+
+    [Fact]
+    public void Samconfig_ShowsEveryTemplateParameter_WithItsDefault()
+    {
+        var overrides = File.ReadAllLines(Path.Combine(Repository.Root, "samconfig.toml")).Single(l => l.StartsWith("parameter_overrides", StringComparison.Ordinal));
+        foreach (var (name, parameter) in JsonNode.Parse(File.ReadAllText(Path.Combine(Repository.Root, "serverless.template")))!["Parameters"]!.AsObject())
+        {
+            Assert.Contains($"{name}=\\\"{(parameter!["Default"] is JsonValue value ? value.ToString() : "")}\\\"", overrides, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public sealed class SampleEventTests
     [InlineData("cancel-task.json", "CancelTaskFunction")]
     [InlineData("list-tasks.json", "ListTasksFunction")]
     [InlineData("task-callback.json", "TaskCallbackFunction")]
+    [InlineData("not-found.json", "NotFoundFunction")]
     public void AnHttpSampleEvent_IsPayload20_ForItsFunctionsRoute(string file, string function)
     {
         var request = JsonSerializer.Deserialize(Repository.Event(file), FunctionsJsonContext.Default.HttpApiRequest)!;
@@ -23,6 +24,19 @@ public sealed class SampleEventTests
         var match = RouteTable.FromCatalog().Match(request.RequestContext!.Http!.Method!, request.RawPath!);
         Assert.Equal(function, match.Function?.Name);
         Assert.Equal(match.Function!.Route!.RouteKey, request.RouteKey);
+        // A keyed route's event is what API Gateway hands on after the authorizer allowed it.
+        Assert.Equal(match.Function.RequiresApiToken, AuthorizerContext.CallerOf(request) is not null);
+    }
+
+    [Fact]
+    public void TheAuthorizerSampleEvent_IsARequestAuthorizerEvent_WithTheAuthorizationHeader()
+    {
+        var request = JsonSerializer.Deserialize(Repository.Event("authorizer.json"), FunctionsJsonContext.Default.HttpApiAuthorizerRequest)!;
+
+        Assert.Equal(("2.0", "REQUEST"), (request.Version, request.Type));
+        Assert.Equal("Bearer <your API token>", request.Authorization);
+        Assert.Equal(request.Authorization, Assert.Single(request.IdentitySource!));
+        Assert.True(RouteTable.FromCatalog().Match("GET", request.RawPath!).Function!.RequiresApiToken);
     }
 
     [Fact]

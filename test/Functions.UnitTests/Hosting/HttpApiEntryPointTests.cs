@@ -172,79 +172,64 @@ public sealed class HttpApiEntryPointTests : IDisposable
     }
 
     [Fact]
-    public async Task ARouteThatRequiresTheToken_IsAuthenticatedBeforeTheHandler_WhichGetsTheCaller()
+    public async Task AProtectedRoute_ServesTheCallerTheAuthorizerAllowed_AndRefusesAnEventThatDidNotPassIt()
     {
-        var (entryPoint, calls, _) = Guarded(adminOnly: false, out var issue);
-        var key = await issue("billing", false);
+        var (entryPoint, calls) = Guarded(adminOnly: false);
 
-        var missing = await TestHost.InvokeHttpAsync(entryPoint, Event(null));
-        var wrong = await TestHost.InvokeHttpAsync(entryPoint, Event("secret-tokeN"));
-        var forged = await TestHost.InvokeHttpAsync(entryPoint, Event(key[..^1] + (key[^1] == 'A' ? 'B' : 'A')));
-        var bootstrap = await TestHost.InvokeHttpAsync(entryPoint, Event("secret-token"));
-        var caller = await TestHost.InvokeHttpAsync(entryPoint, Event(key));
+        var direct = await TestHost.InvokeHttpAsync(entryPoint, Event(null));
+        var emptyContext = await TestHost.InvokeHttpAsync(entryPoint, Event(new Dictionary<string, string>()));
+        var billing = await TestHost.InvokeHttpAsync(entryPoint, Event(new Dictionary<string, string> { ["caller"] = "billing", ["admin"] = "false" }));
+        var admin = await TestHost.InvokeHttpAsync(entryPoint, Event(new Dictionary<string, string> { ["caller"] = "admin", ["admin"] = "true" }));
 
-        Assert.Equal(401, missing.StatusCode);
-        Assert.Equal("Bearer", missing.Headers!["www-authenticate"]);
-        Assert.Equal(401, wrong.StatusCode);
-        Assert.Equal(401, forged.StatusCode);
-        Assert.Equal(200, bootstrap.StatusCode);
-        Assert.Equal(200, caller.StatusCode);
-        Assert.Equal(["admin:True", "billing:False"], calls);
+        AssertProblem(direct, 401);
+        Assert.Equal("Bearer", direct.Headers!["www-authenticate"]);
+        AssertProblem(emptyContext, 401);
+        Assert.Equal(200, billing.StatusCode);
+        Assert.Equal(200, admin.StatusCode);
+        Assert.Equal(["billing:False", "admin:True"], calls);
     }
 
     [Fact]
     public async Task AnAdminRoute_RefusesACallerThatIsNoAdmin_With403_BeforeTheHandler()
     {
-        var (entryPoint, calls, _) = Guarded(adminOnly: true, out var issue);
-        var caller = await issue("billing", false);
-        var admin = await issue("ops", true);
+        var (entryPoint, calls) = Guarded(adminOnly: true);
 
-        var refused = await TestHost.InvokeHttpAsync(entryPoint, Event(caller));
-        var allowed = await TestHost.InvokeHttpAsync(entryPoint, Event(admin));
+        var refused = await TestHost.InvokeHttpAsync(entryPoint, Event(new Dictionary<string, string> { ["caller"] = "billing", ["admin"] = "false" }));
+        var notTrue = await TestHost.InvokeHttpAsync(entryPoint, Event(new Dictionary<string, string> { ["caller"] = "billing", ["admin"] = "True " }));
+        var allowed = await TestHost.InvokeHttpAsync(entryPoint, Event(new Dictionary<string, string> { ["caller"] = "ops", ["admin"] = "true" }));
 
-        Assert.Equal(403, refused.StatusCode);
+        AssertProblem(refused, 403);
+        AssertProblem(notTrue, 403);
         Assert.Equal(200, allowed.StatusCode);
         Assert.Equal(["ops:True"], calls);
     }
 
-    private (FunctionEntryPoint EntryPoint, List<string> Calls, ServiceProvider Services) Guarded(bool adminOnly, out Func<string, bool, Task<string>> issue)
+    private (FunctionEntryPoint EntryPoint, List<string> Calls) Guarded(bool adminOnly)
     {
-        var database = new Functions.Local.Embedded.LocalDatabase(Path.Combine(Path.GetTempPath(), $"auth-{Guid.NewGuid():N}.db"));
-        var keys = new Functions.Tasks.Callers.ApiKeyService(new Functions.Local.Embedded.LocalCallerStore(database), TimeSpan.Zero, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Functions.Tasks.Callers.ApiKeyService>.Instance);
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<IRequestAuthenticator>(new Functions.Api.ApiKeyAuthenticator("secret-token", keys))
-            .BuildServiceProvider();
-        _disposables.Add(services);
-        _disposables.Add(database);
         var guarded = Function with { Bindings = [new Functions.Hosting.Annotations.RequiresApiTokenAttribute { AdminOnly = adminOnly }] };
         var calls = new List<string>();
-        var entryPoint = HttpApiEntryPoint.Create(guarded, services, (request, _) =>
+        var entryPoint = HttpApiEntryPoint.Create(guarded, _services, (request, _) =>
         {
             calls.Add($"{request.Caller!.Name}:{request.Caller.IsAdmin}");
             return ValueTask.FromResult(HttpResults.Json(200, "done", FunctionsJsonContext.Default.String));
         });
-        issue = async (caller, admin) => (await keys.CreateAsync(caller, admin, CancellationToken.None)).Key;
-        return (entryPoint, calls, services);
+        return (entryPoint, calls);
     }
 
-    private static string Event(string? token)
+    /// <summary>An event as API Gateway hands it on: with the authorizer's context when given.</summary>
+    private static string Event(Dictionary<string, string>? authorizer)
     {
         var node = System.Text.Json.Nodes.JsonNode.Parse(HttpEvents.Create("POST", "/api/v1/things/1", "{}"))!;
-        if (token is not null)
+        node["headers"]!["authorization"] = "Bearer anything: the function never reads it";
+        if (authorizer is not null)
         {
-            node["headers"]!["authorization"] = "Bearer " + token;
+            node["requestContext"]!["authorizer"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["lambda"] = JsonSerializer.SerializeToNode(authorizer, FunctionsJsonContext.Default.DictionaryStringString),
+            };
         }
 
         return node.ToJsonString();
-    }
-
-    [Fact]
-    public void ARouteThatRequiresTheToken_CannotBeBuiltWithoutAnAuthenticator()
-    {
-        var guarded = Function with { Bindings = [new Functions.Hosting.Annotations.RequiresApiTokenAttribute()] };
-
-        Assert.Throws<InvalidOperationException>(() => HttpApiEntryPoint.Create(guarded, _services, (_, _) => ValueTask.FromResult(new HttpApiResponse())));
     }
 
     private readonly List<IDisposable> _disposables = [];

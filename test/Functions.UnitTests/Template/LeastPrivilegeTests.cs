@@ -25,23 +25,23 @@ public sealed class LeastPrivilegeTests
     private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
     {
         ["HealthFunction"] = [],
+        ["NotFoundFunction"] = [],
+        ["AuthorizerFunction"] = [$"ssm:GetParameter {Token}", Keys],
         ["ScheduleTaskFunction"] =
         [
-            $"ssm:GetParameter {Token}",
-            Keys,
             $"dynamodb:PutItem,dynamodb:GetItem,dynamodb:UpdateItem,dynamodb:DeleteItem {Table} keys=task#*,idem#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule,scheduler:DeleteSchedule {Schedules}",
             $"iam:PassRole {Role} to=scheduler.amazonaws.com",
             $"sqs:SendMessage {Delivery}",
         ],
-        ["GetTaskFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:GetItem {Table} keys=task#*"],
-        ["ListTasksFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:Query {Indexes}", $"dynamodb:BatchGetItem {Table} keys=task#*"],
-        ["CancelTaskFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*", $"scheduler:DeleteSchedule {Schedules}"],
-        ["CreateKeyFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:PutItem {Table} keys=apikey#*"],
-        ["ListKeysFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:Query {Indexes}", $"dynamodb:BatchGetItem {Table} keys=apikey#*"],
-        ["RevokeKeyFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:UpdateItem {Table} keys=apikey#*"],
-        ["GetSigningSecretFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:GetItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}"],
-        ["RotateSigningSecretFunction"] = [$"ssm:GetParameter {Token}", Keys, $"dynamodb:UpdateItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}"],
+        ["GetTaskFunction"] = [$"dynamodb:GetItem {Table} keys=task#*"],
+        ["ListTasksFunction"] = [$"dynamodb:Query {Indexes}", $"dynamodb:BatchGetItem {Table} keys=task#*"],
+        ["CancelTaskFunction"] = [$"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*", $"scheduler:DeleteSchedule {Schedules}"],
+        ["CreateKeyFunction"] = [$"dynamodb:PutItem {Table} keys=apikey#*"],
+        ["ListKeysFunction"] = [$"dynamodb:Query {Indexes}", $"dynamodb:BatchGetItem {Table} keys=apikey#*"],
+        ["RevokeKeyFunction"] = [$"dynamodb:UpdateItem {Table} keys=apikey#*"],
+        ["GetSigningSecretFunction"] = [$"dynamodb:GetItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}"],
+        ["RotateSigningSecretFunction"] = [$"dynamodb:UpdateItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}"],
         ["ForwarderFunction"] =
         [
             $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*",
@@ -133,13 +133,16 @@ public sealed class LeastPrivilegeTests
     }
 
     [Fact]
-    public void AFunctionThatRequiresTheToken_CanReadIt_AndNoOtherCan()
+    public void OnlyTheAuthorizer_CanReadTheTokenAndTheKeys()
     {
+        Assert.Single(FunctionCatalog.All, f => f.IsAuthorizer);
         foreach (var function in FunctionCatalog.All)
         {
             var readsToken = function.Policies.Any(p => p.Resources.Contains(Token));
-            Assert.True(readsToken == function.RequiresApiToken, function.Name);
-            Assert.Equal(function.RequiresApiToken, function.Environment.Any(e => e.Name == SettingNames.ApiTokenParameter));
+            var readsKeys = function.Policies.Any(p => p.LeadingKeys?.Contains("apikey#*") == true && p.Actions.Contains("dynamodb:GetItem"));
+            Assert.True(readsToken == function.IsAuthorizer, function.Name);
+            Assert.True(readsKeys == function.IsAuthorizer, function.Name);
+            Assert.Equal(function.IsAuthorizer, function.Environment.Any(e => e.Name == SettingNames.ApiTokenParameter));
         }
     }
 

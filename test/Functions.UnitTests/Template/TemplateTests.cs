@@ -37,9 +37,11 @@ public sealed class TemplateTests
             if (function.Route is { } route)
             {
                 var api = properties.GetProperty("Events").GetProperty("Api").GetProperty("Properties");
-                Assert.Equal(route.Method, api.GetProperty("Method").GetString());
-                Assert.Equal(route.Template, api.GetProperty("Path").GetString());
+                Assert.Equal(route.IsDefault ? null : route.Method, api.TryGetProperty("Method", out var method) ? method.GetString() : null);
+                Assert.Equal(route.IsDefault ? null : route.Template, api.TryGetProperty("Path", out var path) ? path.GetString() : null);
                 Assert.Equal("2.0", api.GetProperty("PayloadFormatVersion").GetString());
+                // Every route has the API's authorizer (its default) unless it is public.
+                Assert.Equal(function.RequiresApiToken ? null : "NONE", api.TryGetProperty("Auth", out var auth) ? auth.GetProperty("Authorizer").GetString() : null);
             }
         }
     }

@@ -1,26 +1,17 @@
 namespace Functions.Hosting.Annotations;
 
 /// <summary>
-/// Every request to the function's route must carry an API key: the bootstrap key (the SSM parameter) or a caller's
-/// key (hashed in the tasks table). The entry point checks it before the handler runs (with the
-/// <see cref="Http.IRequestAuthenticator"/> the composition root registers) and hands the handler the caller, so no
-/// handler checks a key itself. The function gets the parameter and the table, reading the parameter and reading
-/// (and marking used) key items only.
+/// Every request to the function's route must carry an API key: the bootstrap key or a caller's key. The HTTP API's
+/// authorizer (<see cref="AuthorizesHttpApiAttribute"/>) checks it at the edge, so a refused request never invokes
+/// the function; the entry point reads the caller the authorizer handed on and gives it to the handler, so no
+/// handler checks a key itself, and the function needs no access to keys.
 /// </summary>
 public sealed class RequiresApiTokenAttribute : ResourceBindingAttribute
 {
     /// <summary>Only admin callers may use the route; others get 403.</summary>
     public bool AdminOnly { get; set; }
 
-    public override IReadOnlyList<EnvironmentSetting> Environment =>
-    [
-        new(SettingNames.ApiTokenParameter, StackReferences.ApiTokenParameter),
-        new(SettingNames.TableName, StackReferences.TableName),
-    ];
+    public override IReadOnlyList<EnvironmentSetting> Environment => [];
 
-    public override IReadOnlyList<PolicyStatement> Policies =>
-    [
-        new(["ssm:GetParameter"], [StackReferences.ApiTokenParameterArn]),
-        new(["dynamodb:GetItem", "dynamodb:UpdateItem"], [StackReferences.TableArn], ["apikey#*"]),
-    ];
+    public override IReadOnlyList<PolicyStatement> Policies => [];
 }

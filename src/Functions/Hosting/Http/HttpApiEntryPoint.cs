@@ -11,10 +11,10 @@ public delegate ValueTask<HttpApiResponse> HttpApiHandler(HttpApiRequest request
 
 /// <summary>
 /// Turns an HTTP API handler into a <see cref="FunctionEntryPoint"/>: reads and checks the payload 2.0 event,
-/// checks it is for this function's route, authenticates it when the function requires the API token (and refuses a
-/// caller that is not an admin on an admin route, 403), calls the handler with the caller on the request, and writes
-/// the response. A client's mistake (bad JSON, not payload 2.0, undecodable base64 body, other route or method, no
-/// valid key) is a 4xx problem+json; an unexpected exception is logged with its
+/// checks it is for this function's route, takes the caller the API's authorizer allowed when the function requires
+/// the API token (refusing, 401, an event without one, and, 403, a caller that is not an admin on an admin route),
+/// calls the handler with the caller on the request, and writes the response. A client's mistake (bad JSON, not
+/// payload 2.0, undecodable base64 body, other route or method) is a 4xx problem+json; an unexpected exception is logged with its
 /// object and answered with a generic 500. Nothing escapes.
 /// </summary>
 public static partial class HttpApiEntryPoint
@@ -25,12 +25,10 @@ public static partial class HttpApiEntryPoint
         ArgumentNullException.ThrowIfNull(services);
         var route = function.Route ?? throw new ArgumentException($"{function.Name} has no HTTP route.", nameof(function));
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Functions.HttpApi");
-        // Resolved at init: a function that needs the token fails its init when the token cannot be read.
-        var authenticator = function.RequiresApiToken ? services.GetRequiredService<IRequestAuthenticator>() : null;
-        var adminOnly = function.AdminOnly;
+        var access = function.RequiresApiToken ? (function.AdminOnly ? Access.Admin : Access.Caller) : Access.Public;
         return async (@event, context) =>
         {
-            var response = await HandleAsync(route, authenticator, adminOnly, handler, logger, @event, context).ConfigureAwait(false);
+            var response = await HandleAsync(route, access, handler, logger, @event, context).ConfigureAwait(false);
             var output = new MemoryStream();
             // In memory only, and never cancelled: a handler stopped by the deadline token still gets its 500 written.
             await JsonSerializer.SerializeAsync(output, response, FunctionsJsonContext.Default.HttpApiResponse, CancellationToken.None).ConfigureAwait(false);
@@ -39,7 +37,7 @@ public static partial class HttpApiEntryPoint
         };
     }
 
-    private static async ValueTask<HttpApiResponse> HandleAsync(HttpRoute route, IRequestAuthenticator? authenticator, bool adminOnly, HttpApiHandler handler, ILogger logger, Stream @event, InvocationContext context)
+    private static async ValueTask<HttpApiResponse> HandleAsync(HttpRoute route, Access access, HttpApiHandler handler, ILogger logger, Stream @event, InvocationContext context)
     {
         HttpApiRequest? request;
         try
@@ -70,7 +68,7 @@ public static partial class HttpApiEntryPoint
                 return HttpResults.NotFound($"No route matches {path}.", context.RequestId);
             }
 
-            if (!string.Equals(method, route.Method, StringComparison.OrdinalIgnoreCase))
+            if (!route.Accepts(method))
             {
                 return HttpResults.MethodNotAllowed(route.Method, context.RequestId);
             }
@@ -101,20 +99,22 @@ public static partial class HttpApiEntryPoint
 
         try
         {
-            if (authenticator is not null)
+            if (access != Access.Public)
             {
-                var authentication = await authenticator.AuthenticateAsync(request, context.CancellationToken).ConfigureAwait(false);
-                if (authentication is { IsAuthenticated: false, Refusal: { } refusal })
+                // API Gateway invokes a protected route only after its authorizer allowed the request; an event
+                // without the authorizer's context did not come through it (a direct invoke, a route deployed
+                // without the authorizer): refused, never served as nobody.
+                if (AuthorizerContext.CallerOf(request) is not { } caller)
                 {
-                    return refusal;
+                    return HttpResults.Unauthorized("The request did not pass the API's authorizer (requestContext.authorizer.lambda has no caller).", context.RequestId);
                 }
 
-                if (adminOnly && authentication.Caller is { IsAdmin: false })
+                if (access == Access.Admin && !caller.IsAdmin)
                 {
                     return HttpResults.Forbidden("This route is for admin callers only.", context.RequestId);
                 }
 
-                request = request with { Caller = authentication.Caller };
+                request = request with { Caller = caller };
             }
 
             return await handler(request, context).ConfigureAwait(false);
@@ -125,6 +125,13 @@ public static partial class HttpApiEntryPoint
             LogUnhandled(logger, ex, route.RouteKey);
             return HttpResults.InternalServerError(context.RequestId);
         }
+    }
+
+    private enum Access
+    {
+        Public,
+        Caller,
+        Admin,
     }
 
     private static string WithoutStage(string path, string? stage) =>

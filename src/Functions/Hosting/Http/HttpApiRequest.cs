@@ -24,7 +24,7 @@ public sealed record HttpApiRequest
     [JsonIgnore]
     public ReadOnlyMemory<byte> BodyBytes { get; init; }
 
-    /// <summary>Who sent the request, once the entry point authenticated it; null on routes without authentication.</summary>
+    /// <summary>Who sent the request, as the authorizer allowed it (set by the entry point); null on a public route.</summary>
     [JsonIgnore]
     public RequestCaller? Caller { get; init; }
 
@@ -71,6 +71,9 @@ public sealed record HttpApiRequestContext
     public string? Stage { get; init; }
     public string? Time { get; init; }
     public long TimeEpoch { get; init; }
+
+    /// <summary>What the route's authorizer handed on; null on a route without one.</summary>
+    public HttpApiRequestAuthorizer? Authorizer { get; init; }
 }
 
 public sealed record HttpApiRequestHttp

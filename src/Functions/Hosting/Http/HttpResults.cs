@@ -71,6 +71,12 @@ public static class HttpResults
             Errors = new Dictionary<string, string[]>(StringComparer.Ordinal) { ["content-type"] = [detail] },
         });
 
+    /// <summary>A 401: the request carries no caller the API's authorizer allowed.</summary>
+    public static HttpApiResponse Unauthorized(string detail, string? requestId = null) =>
+        Problem(
+            new ProblemDetails { Title = "Unauthorized", Status = 401, Detail = detail, RequestId = requestId },
+            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["www-authenticate"] = "Bearer" });
+
     /// <summary>A 403: the caller is known but may not do this.</summary>
     public static HttpApiResponse Forbidden(string detail, string? requestId = null) =>
         Problem(new ProblemDetails { Title = "Forbidden", Status = 403, Detail = detail, RequestId = requestId });
