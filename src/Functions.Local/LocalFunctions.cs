@@ -37,7 +37,7 @@ public sealed class LocalFunctions(IConfiguration configuration, LocalFunctions.
             services.AddSingleton<ITaskStore>(embedded.Store);
             services.AddSingleton<ISchedulerClient>(embedded.Scheduler);
             services.AddSingleton<IQueuedWakeUps>(embedded.Queues);
-            services.AddSingleton<IDeadLetterChannel>(embedded.Queues);
+            services.AddSingleton<IFailedDeliveryChannel>(embedded.Queues);
             services.AddSingleton<ICallbackStore>(embedded.Callbacks);
             services.AddSingleton<IApiKeyStore>(embedded.Callers);
             services.AddSingleton<ICallerSecretStore>(embedded.Callers);

@@ -88,7 +88,7 @@ public static class LocalRunner
         settings[SettingNames.DeadLetterQueueArn] = "arn:aws:sqs:local:000000000000:delayed-http-tasks-dlq";
         settings[SettingNames.RetentionDays] = environment[SettingNames.RetentionDays];
         settings[SettingNames.DeliveryQueueUrl] = "local:delivery";
-        settings[SettingNames.DeadLetterQueueUrl] = "local:dead-letter";
+        settings[SettingNames.FailedDeliveriesQueueUrl] = "local:failed-deliveries";
         settings[SettingNames.LogLevel] = environment[SettingNames.LogLevel] ?? "INFO";
         if (endpoint is not null)
         {
@@ -140,10 +140,10 @@ public static class LocalRunner
             await scheduler.EnsureScheduleGroupAsync(settings[SettingNames.ScheduleGroup]!, CancellationToken.None).ConfigureAwait(false);
             var sqs = new AmazonSQSClient(aws.Credentials, aws.Configure(new AmazonSQSConfig(), "SQS"));
             var prefix = settings[SettingNames.TableName];
-            var dlq = (await sqs.CreateQueueAsync(prefix + "-dlq").ConfigureAwait(false)).QueueUrl;
+            var failed = (await sqs.CreateQueueAsync(prefix + "-failed-deliveries").ConfigureAwait(false)).QueueUrl;
             var delivery = (await sqs.CreateQueueAsync(prefix + "-delivery").ConfigureAwait(false)).QueueUrl;
             settings[SettingNames.DeliveryQueueUrl] = delivery;
-            settings[SettingNames.DeadLetterQueueUrl] = dlq;
+            settings[SettingNames.FailedDeliveriesQueueUrl] = failed;
             builder.Services.AddSingleton<IAmazonDynamoDB>(dynamoDb);
             builder.Services.AddSingleton<ISchedulerClient>(scheduler);
             builder.Services.AddSingleton<IAmazonSQS>(sqs);

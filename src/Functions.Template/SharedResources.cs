@@ -19,6 +19,7 @@ public static class SharedResources
     public const string ScheduleGroup = StackReferences.ScheduleGroup;
     public const string DeadLetterQueue = StackReferences.DeadLetterQueue;
     public const string DeliveryQueue = StackReferences.DeliveryQueue;
+    public const string FailedDeliveriesQueue = StackReferences.FailedDeliveriesQueue;
     public const string SchedulerRole = StackReferences.SchedulerRole;
     public const string LogRetentionParameter = StackReferences.LogRetentionDays;
     public const string AlarmEmailParameter = "AlarmEmail";
@@ -236,6 +237,19 @@ public static class SharedResources
                 ["SqsManagedSseEnabled"] = true,
             },
         },
+        // The callers' failed deliveries: every task that ended failed, kept 14 days. Not an alarm of the system's
+        // (a caller's 4xx is not the operator's fault): FailedDeliveriesAlarm watches their rate instead.
+        [FailedDeliveriesQueue] = new JsonObject
+        {
+            ["Type"] = "AWS::SQS::Queue",
+            ["DeletionPolicy"] = "Retain",
+            ["UpdateReplacePolicy"] = "Retain",
+            ["Properties"] = new JsonObject
+            {
+                ["MessageRetentionPeriod"] = 1209600,
+                ["SqsManagedSseEnabled"] = true,
+            },
+        },
         // The last stretch of every wait: per-message DelaySeconds (0-900) gives second precision. A message
         // whose processing keeps failing moves to the dead-letter queue after five receives.
         [DeliveryQueue] = new JsonObject
@@ -303,7 +317,7 @@ public static class SharedResources
             ["Properties"] = new JsonObject { ["TopicArn"] = Ref(AlarmTopic), ["Protocol"] = "email", ["Endpoint"] = Ref(AlarmEmailParameter) },
         },
         ["DeadLetterQueueAlarm"] = Alarm(
-            "A delivery or a schedule invocation was given up and parked on the dead-letter queue.",
+            "The platform could not hand something to our code (a forwarder invocation failed after Lambda's retries, Scheduler could not invoke it, a wake-up failed five receives): our fault, see the system dead-letter queue.",
             "AWS/SQS", "ApproximateNumberOfMessagesVisible", Dimension("QueueName", GetAtt(DeadLetterQueue, "QueueName")), "Maximum", 1),
         // A wake-up waits at most 15 minutes on the queue (its delay): older than 20 is a wake-up running late.
         ["DeliveryQueueAgeAlarm"] = Alarm(

@@ -59,7 +59,7 @@ internal static class Scenarios
         [SettingNames.SigningSecret] = WebhookKeyText,
         [SettingNames.AllowedTargetHosts] = "127.0.0.1",
         [SettingNames.DeliveryQueueUrl] = endpoint + "/123456789012/unused",
-        [SettingNames.DeadLetterQueueUrl] = endpoint + "/123456789012/unused-dlq",
+        [SettingNames.FailedDeliveriesQueueUrl] = endpoint + "/123456789012/unused-dlq",
     };
 
     private const string WebhookKeyText = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -73,7 +73,7 @@ internal static class Scenarios
         await scheduler.EnsureScheduleGroupAsync(settings[SettingNames.ScheduleGroup]!, CancellationToken.None);
         using var sqs = new AmazonSQSClient(aws.Credentials, aws.Configure(new AmazonSQSConfig(), "SQS"));
         settings[SettingNames.DeliveryQueueUrl] = (await sqs.CreateQueueAsync("delivery-" + settings[SettingNames.TableName])).QueueUrl;
-        settings[SettingNames.DeadLetterQueueUrl] = (await sqs.CreateQueueAsync("dlq-" + settings[SettingNames.TableName])).QueueUrl;
+        settings[SettingNames.FailedDeliveriesQueueUrl] = (await sqs.CreateQueueAsync("dlq-" + settings[SettingNames.TableName])).QueueUrl;
     }
 
     /// <summary>A function's execution environment, its AWS requests going through <paramref name="meter"/> when given.</summary>

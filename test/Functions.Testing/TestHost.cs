@@ -70,6 +70,9 @@ public sealed class TestHost : IDisposable
 
     public IReadOnlyList<JsonElement> LogLines() => Testing.LogLines.Parse(Logs);
 
+    /// <summary>The EMF metric lines the function wrote.</summary>
+    public IReadOnlyList<JsonElement> MetricLines() => Testing.LogLines.Metrics(Logs);
+
     public void Dispose()
     {
         Host.Dispose();

@@ -3,11 +3,15 @@ using Functions.Tasks.WakeUps;
 
 namespace Functions.Local.Embedded;
 
-/// <summary>The delivery and dead-letter queues of embedded mode, with SQS's delay and visibility semantics.</summary>
-public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider time) : IQueuedWakeUps, IDeadLetterChannel
+/// <summary>
+/// The queues of embedded mode, with SQS's delay and visibility semantics: delivery (wake-ups), dead-letter (the
+/// system's: delivery messages past their receive count) and failed-deliveries (tasks that ended failed).
+/// </summary>
+public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider time) : IQueuedWakeUps, IFailedDeliveryChannel
 {
     public const string Delivery = "delivery";
     public const string DeadLetter = "dead-letter";
+    public const string FailedDeliveries = "failed-deliveries";
 
     public Task SendAsync(WakeUpMessage message, int delaySeconds, CancellationToken cancellationToken)
     {
@@ -15,9 +19,9 @@ public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider tim
         return Enqueue(Delivery, message.ToJson(), time.GetUtcNow().AddSeconds(delaySeconds), cancellationToken);
     }
 
-    /// <summary>Parks a record on the dead-letter queue (<see cref="IDeadLetterChannel"/>).</summary>
+    /// <summary>Parks a failed task's record on the failed-deliveries queue (<see cref="IFailedDeliveryChannel"/>).</summary>
     public Task SendAsync(string body, CancellationToken cancellationToken) =>
-        Enqueue(DeadLetter, body, time.GetUtcNow(), cancellationToken);
+        Enqueue(FailedDeliveries, body, time.GetUtcNow(), cancellationToken);
 
     private Task<int> Enqueue(string queue, string body, DateTimeOffset visibleAt, CancellationToken cancellationToken) =>
         database.RunAsync(sql =>

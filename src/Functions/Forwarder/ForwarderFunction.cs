@@ -25,7 +25,7 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
     [UsesTaskTable(TableAccess.Read, "caller#*")]
     [UsesScheduler(SchedulerAccess.Create)]
     [UsesDeliveryQueue]
-    [UsesDeadLetterQueue]
+    [UsesFailedDeliveriesQueue]
     [UsesSigningSecret]
     public async Task<Stream> Forward(Stream @event, InvocationContext context)
     {

@@ -10,14 +10,15 @@ namespace Functions.Forwarder;
 /// finished needs nothing; one whose attempt another worker holds is looked at again when that lease ends; one that
 /// is not due has its wake-up armed again; a due task is claimed with one conditional update (its attempt counted,
 /// a lease taken); only the claimant calls the target (<see cref="TargetCall"/>), and records the outcome
-/// conditionally on still holding that attempt, then arms the retry or parks the failure (<see cref="DeadLetters"/>).
+/// conditionally on still holding that attempt, then arms the retry or parks the failure (<see cref="FailedDeliveries"/>).
 /// </summary>
 public sealed partial class ForwardingService(
     ITaskStore store,
     WakeUpTimer wakeUps,
     TargetCall target,
     RetryBackoff backoff,
-    DeadLetters deadLetters,
+    FailedDeliveries deadLetters,
+    ITaskMetrics metrics,
     TimeProvider time,
     ILogger<ForwardingService> logger)
 {
@@ -76,13 +77,15 @@ public sealed partial class ForwardingService(
         // The call is built and signed during the wait too, so that at run_at it only has to be sent.
         var claimed = claim.Task!;
         CallResult call;
+        TimeSpan lateness;
         using (var prepared = await target.PrepareAsync(claimed, callAt, context.CancellationToken).ConfigureAwait(false))
         {
             await WaitUntilAsync(claimed.RunAt, context.CancellationToken).ConfigureAwait(false);
+            lateness = time.GetUtcNow() - claimed.RunAt;
             call = await target.SendAsync(prepared, AttemptTimeout(claimed, context), context.CancellationToken).ConfigureAwait(false);
         }
 
-        await RecordAsync(claimed, Outcome(claimed, call), context).ConfigureAwait(false);
+        await RecordAsync(claimed, Outcome(claimed, call) with { Lateness = lateness, Duration = call.Duration }, context).ConfigureAwait(false);
     }
 
     /// <summary>Waits until <paramref name="at"/> on the service's clock, never returning before it (a timer may fire up to a millisecond early).</summary>
@@ -151,6 +154,12 @@ public sealed partial class ForwardingService(
             return;
         }
 
+        metrics.Attempted(task.TaskId, outcome.Next switch
+        {
+            TaskState.Succeeded => AttemptEnd.Succeeded,
+            TaskState.Retrying => AttemptEnd.Retried,
+            _ => AttemptEnd.Failed,
+        }, outcome.Lateness, outcome.Duration);
         switch (outcome.Next)
         {
             case TaskState.Retrying:

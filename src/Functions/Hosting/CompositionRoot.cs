@@ -29,6 +29,7 @@ public static class CompositionRoot
             logging.SetMinimumLevel(level);
             logging.AddProvider(new JsonLoggerProvider(service.FunctionName, service.ServiceName, logOutput, level));
         });
+        services.AddSingleton(sp => new MetricsLog(service, logOutput, sp.GetRequiredService<TimeProvider>()));
         services.AddFunctionServices();
         function.Register(services);
         overrides?.Invoke(services);

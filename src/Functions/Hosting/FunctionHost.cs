@@ -8,12 +8,14 @@ namespace Functions.Hosting;
 /// <summary>One function, built and ready: what both the Runtime API loop and the local runner call.</summary>
 public sealed class FunctionHost : IDisposable
 {
+    private readonly MetricsLog _metrics;
     private int _invocations;
 
     private FunctionHost(FunctionDescriptor function, ServiceProvider services, FunctionEntryPoint entryPoint)
     {
         Function = function;
         Services = services;
+        _metrics = services.GetRequiredService<MetricsLog>();
         var inner = entryPoint;
         EntryPoint = (@event, context) => InvokeAsync(inner, @event, context);
     }
@@ -54,14 +56,17 @@ public sealed class FunctionHost : IDisposable
 
     // In Lambda the runtime loop has begun the invocation's scope already (it knows the cold start); called
     // directly (the local runner, where each function is its own environment), the host begins it.
+    // The first invocation of the environment writes the ColdStarts metric.
     private async Task<Stream> InvokeAsync(FunctionEntryPoint inner, Stream @event, InvocationContext context)
     {
-        if (InvocationScope.Current is not null)
+        using var scope = InvocationScope.Current is null
+            ? InvocationScope.Begin(context.RequestId, context.TraceId, coldStart: Interlocked.Increment(ref _invocations) == 1)
+            : null;
+        if (InvocationScope.Current!.ColdStart)
         {
-            return await inner(@event, context).ConfigureAwait(false);
+            _metrics.ColdStart();
         }
 
-        using var scope = InvocationScope.Begin(context.RequestId, context.TraceId, coldStart: Interlocked.Increment(ref _invocations) == 1);
         return await inner(@event, context).ConfigureAwait(false);
     }
 }

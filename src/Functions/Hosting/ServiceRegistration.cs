@@ -42,6 +42,7 @@ public static class ServiceRegistration
             sp.GetRequiredService<IWakeUpSchedules>(),
             sp.GetRequiredService<IQueuedWakeUps>(),
             Precision(Configuration(sp))));
+        services.TryAddSingleton<ITaskMetrics, Functions.Metrics.EmfTaskMetrics>();
         services.TryAddSingleton<TaskSchedulingService>();
         services.TryAddSingleton<TaskCancellationService>();
         services.TryAddSingleton<TaskQueries>();
@@ -77,7 +78,7 @@ public static class ServiceRegistration
             sp.GetRequiredService<ServiceInfo>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<TargetCall>>()));
-        services.TryAddSingleton<DeadLetters>();
+        services.TryAddSingleton<FailedDeliveries>();
         services.TryAddSingleton<ForwardingService>();
         services.TryAddSingleton<LostWakeUpSweeper>();
         services.TryAddSingleton<CallbackReceiver>();
@@ -132,7 +133,7 @@ public static class ServiceRegistration
         });
         services.TryAddSingleton<IWakeUpSchedules>(sp => new SchedulerWakeUps(sp.GetRequiredService<ISchedulerClient>(), sp.GetRequiredService<SchedulerSettings>()));
         services.TryAddSingleton<IQueuedWakeUps>(sp => new SqsQueuedWakeUps(sp.GetRequiredService<IAmazonSQS>(), DeliveryQueueUrl(sp)));
-        services.TryAddSingleton<IDeadLetterChannel>(sp => new SqsDeadLetterChannel(sp.GetRequiredService<IAmazonSQS>(), Configuration(sp).GetRequired(SettingNames.DeadLetterQueueUrl)));
+        services.TryAddSingleton<IFailedDeliveryChannel>(sp => new SqsFailedDeliveryChannel(sp.GetRequiredService<IAmazonSQS>(), Configuration(sp).GetRequired(SettingNames.FailedDeliveriesQueueUrl)));
     }
 
     private static IConfiguration Configuration(IServiceProvider services) => services.GetRequiredService<IConfiguration>();

@@ -56,8 +56,8 @@ public static class SettingNames
     /// <summary>Where EventBridge Scheduler parks an invocation it could not make.</summary>
     public const string DeadLetterQueueArn = "DEAD_LETTER_QUEUE_ARN";
 
-    /// <summary>Where the forwarder parks a delivery it gave up.</summary>
-    public const string DeadLetterQueueUrl = "DEAD_LETTER_QUEUE_URL";
+    /// <summary>Where the forwarder parks a task that ended failed (the callers' failed deliveries).</summary>
+    public const string FailedDeliveriesQueueUrl = "FAILED_DELIVERIES_QUEUE_URL";
 
     public const string DeliveryQueueUrl = "DELIVERY_QUEUE_URL";
 

@@ -35,7 +35,7 @@ namespace Functions.Serialization;
 [JsonSerializable(typeof(Functions.Callbacks.CallbackResponse))]
 [JsonSerializable(typeof(Functions.Hosting.Sqs.SqsEvent))]
 [JsonSerializable(typeof(Functions.Hosting.Sqs.SqsBatchResponse))]
-[JsonSerializable(typeof(Functions.Forwarder.DeadLetterRecord))]
+[JsonSerializable(typeof(Functions.Forwarder.FailedDeliveryRecord))]
 [JsonSerializable(typeof(Functions.Tasks.Requests.ScheduleTaskRequest))]
 [JsonSerializable(typeof(Functions.Api.Tasks.ScheduleTaskResponse))]
 [JsonSerializable(typeof(Functions.Api.Tasks.TaskResponse))]

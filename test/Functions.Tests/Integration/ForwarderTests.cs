@@ -125,7 +125,7 @@ public sealed class ForwarderTests(MotoServer moto)
     }
 
     [Fact]
-    public async Task APermanent4xx_FailsAtOnce_AndIsParkedOnTheDeadLetterQueue()
+    public async Task APermanent4xx_FailsAtOnce_AndIsParkedOnTheFailedDeliveriesQueue()
     {
         await using var target = await TargetServer.StartAsync();
         await using var api = await ApiAsync();
@@ -139,9 +139,10 @@ public sealed class ForwarderTests(MotoServer moto)
         Assert.Equal(1, task.GetProperty("attempts").GetInt32());
         Assert.Equal(404, task.GetProperty("last_status_code").GetInt32());
         using var sqs = moto.Sqs();
-        var parked = await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = api.DeadLetterQueueUrl, WaitTimeSeconds = 2 });
+        var parked = await sqs.ReceiveMessageAsync(new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = api.FailedDeliveriesQueueUrl, WaitTimeSeconds = 2 });
         using var record = JsonDocument.Parse(Assert.Single(parked.Messages).Body);
         Assert.Equal(taskId, record.RootElement.GetProperty("task_id").GetString());
+        Assert.Equal("admin", record.RootElement.GetProperty("caller").GetString());
         Assert.Equal(404, record.RootElement.GetProperty("last_status_code").GetInt32());
         Assert.DoesNotContain("secret", record.RootElement.GetProperty("url").GetString(), StringComparison.Ordinal);
     }

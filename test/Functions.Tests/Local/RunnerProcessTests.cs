@@ -99,7 +99,22 @@ public sealed class RunnerProcessTests(MotoServer moto)
         var hit = Assert.Single(target.Hits);
         Assert.InRange(hit.At - runAt, TimeSpan.FromMilliseconds(-20), TimeSpan.FromSeconds(1));
         Assert.Equal(Signatures.Expected(TestSettings.SigningSecret, hit.Headers["webhook-id"], hit.Headers["webhook-timestamp"], hit.Body), hit.Headers["webhook-signature"]);
+        // The delivery's metrics: valid EMF lines on the runner's output, with how late it was called.
+        await Poll.UntilAsync(() => MetricLines(session.Runner!).Any(l => l.TryGetProperty("Deliveries", out _)), TimeSpan.FromSeconds(5), "the delivery's EMF line");
+        var metrics = MetricLines(session.Runner!);
+        Assert.All(metrics, l => Assert.Empty(EmfSpec.Problems(l)));
+        var delivery = Assert.Single(metrics, l => l.TryGetProperty("Deliveries", out _) && l.GetProperty("task_id").GetString() == id);
+        Assert.Equal("succeeded", delivery.GetProperty("Outcome").GetString());
+        Assert.Equal("ForwarderFunction", delivery.GetProperty("Function").GetString());
+        Assert.InRange(delivery.GetProperty("DeliveryLatenessMs").GetDouble(), 0, 1000);
+        Assert.Contains(metrics, l => l.TryGetProperty("TasksScheduled", out _) && l.GetProperty("task_id").GetString() == id);
     }
+
+    private static List<JsonElement> MetricLines(RunnerProcess runner) =>
+    [
+        .. runner.Output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('{') && l.Contains("\"_aws\"", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone()),
+    ];
 
     [Theory]
     [MemberData(nameof(Modes))]

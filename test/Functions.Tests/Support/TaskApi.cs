@@ -37,7 +37,7 @@ public sealed class TaskApi : IAsyncDisposable
 
     public string DeliveryQueueUrl => Settings[SettingNames.DeliveryQueueUrl]!;
 
-    public string DeadLetterQueueUrl => Settings[SettingNames.DeadLetterQueueUrl]!;
+    public string FailedDeliveriesQueueUrl => Settings[SettingNames.FailedDeliveriesQueueUrl]!;
 
     public static async Task<TaskApi> CreateAsync(MotoServer moto, Action<Dictionary<string, string?>>? adjust = null, bool createGroup = true, TimeProvider? time = null)
     {
@@ -54,10 +54,10 @@ public sealed class TaskApi : IAsyncDisposable
 
         using (var sqs = moto.Sqs())
         {
-            var dlq = await sqs.CreateQueueAsync("dlq-" + suffix);
+            var failed = await sqs.CreateQueueAsync("failed-" + suffix);
             var delivery = await sqs.CreateQueueAsync("delivery-" + suffix);
             settings.TryAdd(SettingNames.DeliveryQueueUrl, delivery.QueueUrl);
-            settings.TryAdd(SettingNames.DeadLetterQueueUrl, dlq.QueueUrl);
+            settings.TryAdd(SettingNames.FailedDeliveriesQueueUrl, failed.QueueUrl);
         }
 
         var scheduler = SchedulerClient.Create(aws);

@@ -18,7 +18,7 @@ public sealed class LayeringTests
     private static readonly Lazy<IReadOnlyDictionary<string, HashSet<string>>> Graph = new(Build);
 
     /// <summary>The adapters: they implement the domain's ports, and only the composition root may name them.</summary>
-    private static readonly string[] Adapters = ["TaskStore", "Scheduler", "Queues"];
+    private static readonly string[] Adapters = ["TaskStore", "Scheduler", "Queues", "Metrics"];
 
     [Fact]
     public void NoTwoFolders_UseEachOther_DirectlyOrAroundACycle()

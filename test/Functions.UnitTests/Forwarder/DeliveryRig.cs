@@ -5,6 +5,7 @@ using Functions.Forwarder;
 using Functions.Hosting;
 using Functions.Hosting.Logging;
 using Functions.Local.Embedded;
+using Functions.Metrics;
 using Functions.Scheduler;
 using Functions.Serialization;
 using Functions.Tasks;
@@ -46,8 +47,9 @@ internal sealed class DeliveryRig : IDisposable
         Secrets = new SigningSecrets(WebhookKey.ParseList(TestSettings.SigningSecret), Callers, TimeSpan.Zero, SigningSecrets.DefaultGrace, Clock);
         var call = new TargetCall(new HttpClient(Target), Secrets, new ServiceInfo("ForwarderFunction", "test", "1.2.3+abc"), Clock, _loggers.CreateLogger<TargetCall>());
         _call = call;
+        Metrics = new EmfTaskMetrics(new MetricsLog(new ServiceInfo("ForwarderFunction", "test", "1.2.3+abc"), MetricLines, Clock));
+        Scheduling = new TaskSchedulingService(new ScheduleRequestValidator(TargetPolicy.FromSetting(null)), Store, wakeUps, Metrics, Clock, _loggers.CreateLogger<TaskSchedulingService>());
         Forwarding = ForwardingWith(Clock);
-        Scheduling = new TaskSchedulingService(new ScheduleRequestValidator(TargetPolicy.FromSetting(null)), Store, wakeUps, Clock, _loggers.CreateLogger<TaskSchedulingService>());
         Sweeper = new LostWakeUpSweeper(Store, wakeUps, Clock, _loggers.CreateLogger<LostWakeUpSweeper>());
     }
 
@@ -73,6 +75,11 @@ internal sealed class DeliveryRig : IDisposable
 
     public MemoryStream Logs { get; } = new();
 
+    /// <summary>The EMF lines the services wrote (kept apart from the log lines for the tests' sake).</summary>
+    public MemoryStream MetricLines { get; } = new();
+
+    public ITaskMetrics Metrics { get; }
+
     public TaskSchedulingService Scheduling { get; }
 
     public ForwardingService Forwarding { get; }
@@ -83,7 +90,7 @@ internal sealed class DeliveryRig : IDisposable
 
     /// <summary>A forwarder on its own clock (same store, target and queues), for tests that steer its timers.</summary>
     public ForwardingService ForwardingWith(TimeProvider time) =>
-        new(Store, WakeUps, _call, Backoff, new DeadLetters(Queues, Clock, _loggers.CreateLogger<DeadLetters>()), time, _loggers.CreateLogger<ForwardingService>());
+        new(Store, WakeUps, _call, Backoff, new FailedDeliveries(Queues, Clock, _loggers.CreateLogger<FailedDeliveries>()), Metrics, time, _loggers.CreateLogger<ForwardingService>());
 
     /// <summary>A sweeper on its own clock and store, for tests that steer its time.</summary>
     public LostWakeUpSweeper SweeperWith(ITaskStore store, TimeProvider time) => new(store, WakeUps, time, _loggers.CreateLogger<LostWakeUpSweeper>());
@@ -109,8 +116,12 @@ internal sealed class DeliveryRig : IDisposable
         return [.. messages.Select(m => JsonSerializer.Deserialize(m.Body, FunctionsJsonContext.Default.WakeUpMessage)!.TaskId!)];
     }
 
-    public async Task<List<JsonElement>> DeadLettersAsync() =>
-        [.. (await Queues.PeekAsync(LocalDeliveryQueues.DeadLetter, CancellationToken.None)).Select(b => JsonDocument.Parse(b).RootElement.Clone())];
+    /// <summary>The records on the failed-deliveries queue (the callers').</summary>
+    public async Task<List<JsonElement>> FailedDeliveriesAsync() =>
+        [.. (await Queues.PeekAsync(LocalDeliveryQueues.FailedDeliveries, CancellationToken.None)).Select(b => JsonDocument.Parse(b).RootElement.Clone())];
+
+    /// <summary>What is on the system dead-letter queue (the platform's failures only).</summary>
+    public Task<List<string>> SystemDeadLettersAsync() => Queues.PeekAsync(LocalDeliveryQueues.DeadLetter, CancellationToken.None);
 
     public IReadOnlyList<JsonElement> LogLines() => Testing.LogLines.Parse(Logs);
 

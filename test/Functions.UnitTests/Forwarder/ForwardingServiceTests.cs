@@ -46,6 +46,36 @@ public sealed class ForwardingServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryRecordedAttempt_WritesAnEmfLine_WithHowLateItWasCalled()
+    {
+        var task = await _rig.ScheduleAsync("\"delay_seconds\": 5, \"max_attempts\": 2");
+        _rig.Target.Then(HttpStatusCode.ServiceUnavailable);
+        _rig.Target.Then(HttpStatusCode.BadRequest);
+
+        // Woken 1.5 s after run_at: the first attempt is 1,500 ms late.
+        _rig.Clock.Advance(TimeSpan.FromSeconds(6.5));
+        await _rig.WakeAsync(task.TaskId);
+        var firstAt = _rig.Clock.GetUtcNow();
+        var retry = await _rig.TaskAsync(task.TaskId);
+        _rig.Clock.Advance(retry.RunAt - _rig.Clock.GetUtcNow());
+        await _rig.WakeAsync(task.TaskId);
+
+        var lines = LogLines.Metrics(_rig.MetricLines);
+        var scheduled = Assert.Single(lines, l => l.TryGetProperty("TasksScheduled", out _));
+        Assert.Equal(task.TaskId, scheduled.GetProperty("task_id").GetString());
+        var attempts = lines.Where(l => l.TryGetProperty("Deliveries", out _)).ToList();
+        Assert.Equal(["retried", "failed"], attempts.Select(l => l.GetProperty("Outcome").GetString()));
+        Assert.Equal(1500, attempts[0].GetProperty("DeliveryLatenessMs").GetDouble());
+        Assert.Equal(0, attempts[1].GetProperty("DeliveryLatenessMs").GetDouble());
+        Assert.Equal([firstAt.ToUnixTimeMilliseconds(), retry.RunAt.ToUnixTimeMilliseconds()], attempts.Select(l => l.GetProperty("_aws").GetProperty("Timestamp").GetInt64()));
+        Assert.All(attempts, l =>
+        {
+            Assert.Equal(task.TaskId, l.GetProperty("task_id").GetString());
+            Assert.True(l.GetProperty("AttemptDurationMs").GetDouble() >= 0);
+        });
+    }
+
+    [Fact]
     public async Task EveryLineWrittenAboutTheTask_CarriesItsId()
     {
         var task = await _rig.ScheduleAsync("\"delay_seconds\": 0");
@@ -192,10 +222,13 @@ public sealed class ForwardingServiceTests : IDisposable
         var failed = await _rig.TaskAsync(task.TaskId);
         Assert.Equal(TaskState.Failed, failed.Status);
         Assert.Equal("HTTP 502; gave up after 2 attempts", failed.LastError);
-        var parked = Assert.Single(await _rig.DeadLettersAsync());
+        var parked = Assert.Single(await _rig.FailedDeliveriesAsync());
         Assert.Equal(task.TaskId, parked.GetProperty("task_id").GetString());
         Assert.Equal(2, parked.GetProperty("attempts").GetInt32());
         Assert.Equal(502, parked.GetProperty("last_status_code").GetInt32());
+        Assert.Equal("admin", parked.GetProperty("caller").GetString());
+        // The caller's failure is not the system's: its dead-letter queue stays empty.
+        Assert.Empty(await _rig.SystemDeadLettersAsync());
         // Where it went, not the path or query: either may carry a credential.
         Assert.Equal("https://target.example", parked.GetProperty("url").GetString());
     }
@@ -215,7 +248,7 @@ public sealed class ForwardingServiceTests : IDisposable
         Assert.Equal(TaskState.Failed, failed.Status);
         Assert.Equal(1, failed.Attempts);
         Assert.Equal((int)status, failed.LastStatusCode);
-        Assert.Single(await _rig.DeadLettersAsync());
+        Assert.Single(await _rig.FailedDeliveriesAsync());
     }
 
     [Fact]
@@ -298,7 +331,7 @@ public sealed class ForwardingServiceTests : IDisposable
         var failed = await _rig.TaskAsync(task.TaskId);
         Assert.Equal(TaskState.Failed, failed.Status);
         Assert.Equal("The worker of attempt 1 was lost; no attempts left", failed.LastError);
-        Assert.Single(await _rig.DeadLettersAsync());
+        Assert.Single(await _rig.FailedDeliveriesAsync());
     }
 
     [Fact]

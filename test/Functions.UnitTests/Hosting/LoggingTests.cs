@@ -119,6 +119,12 @@ public sealed class LoggingTests : IDisposable
             Assert.Equal("tasks-service", line.GetProperty("service").GetString());
             Assert.Equal("test-request", line.GetProperty("requestId").GetString());
         });
+        // And one ColdStarts metric, by Service and Function, for the first invocation only.
+        var metric = Assert.Single(host.MetricLines());
+        Assert.Equal(1, metric.GetProperty("ColdStarts").GetDouble());
+        Assert.Equal("HealthFunction", metric.GetProperty("Function").GetString());
+        Assert.Equal("tasks-service", metric.GetProperty("Service").GetString());
+        Assert.Equal("""[["Service","Function"]]""", metric.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Dimensions").GetRawText());
     }
 
     public void Dispose()

@@ -16,7 +16,7 @@ public sealed class LeastPrivilegeTests
     private const string Schedules = "arn:${AWS::Partition}:scheduler:${AWS::Region}:${AWS::AccountId}:schedule/${ScheduleGroup}/*";
     private const string Role = "${SchedulerRole.Arn}";
     private const string Delivery = "${DeliveryQueue.Arn}";
-    private const string DeadLetters = "${DeadLetterQueue.Arn}";
+    private const string FailedDeliveries = "${FailedDeliveriesQueue.Arn}";
     private const string Token = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ApiTokenParameterName}";
     private const string Secret = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SigningSecretParameterName}";
 
@@ -49,7 +49,8 @@ public sealed class LeastPrivilegeTests
             $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
             $"iam:PassRole {Role} to=scheduler.amazonaws.com",
             $"sqs:SendMessage {Delivery}",
-            $"sqs:SendMessage {DeadLetters}",
+            // The system dead-letter queue is the forwarder's OnFailure destination: SAM grants that itself.
+            $"sqs:SendMessage {FailedDeliveries}",
             $"ssm:GetParameter {Secret}",
         ],
         ["SweeperFunction"] =

@@ -13,6 +13,7 @@ public static class StackReferences
     public const string SchedulerRole = "SchedulerRole";
     public const string DeliveryQueue = "DeliveryQueue";
     public const string DeadLetterQueue = "DeadLetterQueue";
+    public const string FailedDeliveriesQueue = "FailedDeliveriesQueue";
     public const string ApiTokenParameterName = "ApiTokenParameterName";
     public const string SigningSecretParameterName = "SigningSecretParameterName";
     public const string TaskRetentionDays = "TaskRetentionDays";
@@ -42,7 +43,8 @@ public static class StackReferences
     public const string DeliveryQueueUrl = "${DeliveryQueue}";
     public const string DeliveryQueueArn = "${DeliveryQueue.Arn}";
     public const string DeliveryPrecisionValue = "${DeliveryPrecision}";
-    public const string DeadLetterQueueUrl = "${DeadLetterQueue}";
+    public const string FailedDeliveriesQueueUrl = "${FailedDeliveriesQueue}";
+    public const string FailedDeliveriesQueueArn = "${FailedDeliveriesQueue.Arn}";
     public const string DeadLetterQueueArn = "${DeadLetterQueue.Arn}";
     public const string ApiTokenParameter = "${ApiTokenParameterName}";
     public const string ApiTokenParameterArn = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ApiTokenParameterName}";

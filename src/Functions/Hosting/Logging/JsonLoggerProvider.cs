@@ -22,7 +22,7 @@ public sealed class JsonLoggerProvider(string functionName, string serviceName, 
 
     // Every provider of the process writes through one lock, so lines from functions sharing stdout (the local
     // runner) never interleave.
-    private static readonly Lock OutputGate = new();
+    internal static readonly Lock OutputGate = new();
 
     [ThreadStatic]
     private static HashSet<string>? _threadWritten;

@@ -16,6 +16,7 @@ public sealed partial class TaskSchedulingService(
     ScheduleRequestValidator validator,
     ITaskStore store,
     WakeUpTimer wakeUps,
+    ITaskMetrics metrics,
     TimeProvider time,
     ILogger<TaskSchedulingService> logger)
 {
@@ -51,6 +52,8 @@ public sealed partial class TaskSchedulingService(
         {
             return await FailAsync(task, ex).ConfigureAwait(false);
         }
+
+        metrics.Scheduled(task.TaskId);
 
         // Owner of pending -> scheduled. Refused when CancelTaskFunction or the forwarder got there first.
         MoveOutcome recorded;
