@@ -29,6 +29,9 @@ public static class SharedResources
     public const string AuthorizerCacheParameter = "AuthorizerCacheSeconds";
     public const string ThrottlingRateParameter = "ApiThrottlingRateLimit";
     public const string ThrottlingBurstParameter = "ApiThrottlingBurstLimit";
+    public const string FailedDeliveriesAlarmParameter = "FailedDeliveriesAlarmThreshold";
+    public const string TracingParameter = "TracingMode";
+    private const string MinutePrecision = "MinutePrecision";
     private const string CreateAlarmTopic = "CreateAlarmTopic";
     private const string SubscribeAlarmEmail = "SubscribeAlarmEmail";
 
@@ -36,6 +39,7 @@ public static class SharedResources
     public static JsonObject Conditions() => new()
     {
         [CreateAlarmTopic] = new JsonObject { ["Fn::Equals"] = new JsonArray(Ref(AlarmTopicArnParameter), "") },
+        [MinutePrecision] = new JsonObject { ["Fn::Equals"] = new JsonArray(Ref(StackReferences.DeliveryPrecision), "minute") },
         [SubscribeAlarmEmail] = new JsonObject
         {
             ["Fn::And"] = new JsonArray(
@@ -48,28 +52,38 @@ public static class SharedResources
     public static JsonArray AlarmActions() =>
         new(new JsonObject { ["Fn::If"] = new JsonArray(CreateAlarmTopic, Ref(AlarmTopic), Ref(AlarmTopicArnParameter)) });
 
-    /// <summary>An alarm on one metric that notifies <see cref="AlarmActions"/> when it breaches and when it recovers.</summary>
-    public static JsonObject Alarm(string description, string metricNamespace, string metric, JsonArray dimensions, string statistic, double threshold, int period = 300) => new()
+    /// <summary>
+    /// An alarm on one metric that notifies <see cref="AlarmActions"/> when it breaches and when it recovers; a
+    /// percentile statistic (p99) is an ExtendedStatistic. It breaches when <paramref name="breaching"/> of the last
+    /// <paramref name="evaluationPeriods"/> periods reach the threshold.
+    /// </summary>
+    public static JsonObject Alarm(string description, string metricNamespace, string metric, JsonArray dimensions, string statistic, JsonNode threshold, int period = 300, int evaluationPeriods = 1, int breaching = 1)
     {
-        ["Type"] = "AWS::CloudWatch::Alarm",
-        ["Properties"] = new JsonObject
+        var properties = new JsonObject
         {
             ["AlarmDescription"] = description,
             ["Namespace"] = metricNamespace,
             ["MetricName"] = metric,
             ["Dimensions"] = dimensions,
-            ["Statistic"] = statistic,
+            [statistic.StartsWith('p') ? "ExtendedStatistic" : "Statistic"] = statistic,
             ["Period"] = period,
-            ["EvaluationPeriods"] = 1,
+            ["EvaluationPeriods"] = evaluationPeriods,
+            ["DatapointsToAlarm"] = breaching,
             ["Threshold"] = threshold,
             ["ComparisonOperator"] = "GreaterThanOrEqualToThreshold",
             ["TreatMissingData"] = "notBreaching",
             ["AlarmActions"] = AlarmActions(),
             ["OKActions"] = AlarmActions(),
-        },
-    };
+        };
+        return new JsonObject { ["Type"] = "AWS::CloudWatch::Alarm", ["Properties"] = properties };
+    }
 
     private static JsonArray Dimension(string name, JsonNode value) => new(new JsonObject { ["Name"] = name, ["Value"] = value });
+
+    /// <summary>The product's metrics carry the stack's name as Service (POWERTOOLS_SERVICE_NAME in Globals).</summary>
+    private static JsonArray ServiceDimension() => Dimension(Functions.Hosting.Logging.MetricsLog.ServiceDimension, Ref("AWS::StackName"));
+
+    private const string ForwarderFunction = "ForwarderFunction";
 
     public static JsonObject Parameters() => new()
     {
@@ -132,6 +146,13 @@ public static class SharedResources
             ["AllowedPattern"] = "^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$",
             ["Default"] = "",
         },
+        [FailedDeliveriesAlarmParameter] = new JsonObject
+        {
+            ["Type"] = "Number",
+            ["Description"] = "Tasks ending failed within 5 minutes that raise the failed-deliveries alarm (targets refusing or down).",
+            ["MinValue"] = 1,
+            ["Default"] = 10,
+        },
         [AuthorizerCacheParameter] = new JsonObject
         {
             ["Type"] = "Number",
@@ -155,6 +176,13 @@ public static class SharedResources
             ["MinValue"] = 1,
             ["MaxValue"] = 5000,
             ["Default"] = 2000,
+        },
+        [TracingParameter] = new JsonObject
+        {
+            ["Type"] = "String",
+            ["Description"] = "X-Ray tracing of the functions: Active (Lambda samples the first request a second and 5% of the rest; about $5 a million traces, docs/cost.md) or PassThrough (only requests that arrive traced).",
+            ["AllowedValues"] = new JsonArray("Active", "PassThrough"),
+            ["Default"] = "Active",
         },
         [LogRetentionParameter] = new JsonObject
         {
@@ -331,6 +359,20 @@ public static class SharedResources
             "Writes to the tasks table were throttled.", "AWS/DynamoDB", "WriteThrottleEvents", Dimension("TableName", Ref(TasksTable)), "Sum", 1),
         ["TableReadThrottlesAlarm"] = Alarm(
             "Reads of the tasks table were throttled.", "AWS/DynamoDB", "ReadThrottleEvents", Dimension("TableName", Ref(TasksTable)), "Sum", 1),
+        // The product's promise: p99 lateness over 5 minutes, two periods out of three (one cold start is not late).
+        // Second precision calls within about a second of run_at; minute precision within the minute.
+        ["LateDeliveriesAlarm"] = Alarm(
+            "Deliveries are running late: the p99 of call time minus run_at is over 5 s (second precision) or 90 s (minute precision).",
+            Functions.Hosting.Logging.MetricsLog.Namespace, Functions.Metrics.EmfTaskMetrics.DeliveryLatenessMs, ServiceDimension(), "p99",
+            new JsonObject { ["Fn::If"] = new JsonArray(MinutePrecision, 90000, 5000) }, evaluationPeriods: 3, breaching: 2),
+        ["FailedDeliveriesAlarm"] = Alarm(
+            "Many tasks ended failed in 5 minutes (their targets refused them or stayed down): see the failed-deliveries queue.",
+            Functions.Hosting.Logging.MetricsLog.Namespace, Functions.Metrics.EmfTaskMetrics.Deliveries,
+            new JsonArray(
+                new JsonObject { ["Name"] = Functions.Hosting.Logging.MetricsLog.ServiceDimension, ["Value"] = Ref("AWS::StackName") },
+                new JsonObject { ["Name"] = Functions.Metrics.EmfTaskMetrics.OutcomeDimension, ["Value"] = "failed" }),
+            "Sum", Ref(FailedDeliveriesAlarmParameter)),
+        [Dashboard.LogicalId] = Dashboard.Resource(ForwarderFunction),
         ["Api5xxAlarm"] = Alarm(
             "The HTTP API answered 5xx (a function failed or timed out).", "AWS/ApiGateway", "5xx", Dimension("ApiId", Ref(HttpApi)), "Sum", 1),
     };
@@ -347,7 +389,13 @@ public static class SharedResources
         },
         ["TasksTableName"] = new JsonObject { ["Description"] = "The tasks table.", ["Value"] = Ref(TasksTable) },
         ["ScheduleGroupName"] = new JsonObject { ["Description"] = "The schedule group of pending deliveries.", ["Value"] = Ref(ScheduleGroup) },
-        ["DeadLetterQueueUrl"] = new JsonObject { ["Description"] = "Where given-up deliveries are parked.", ["Value"] = Ref(DeadLetterQueue) },
+        ["DeadLetterQueueUrl"] = new JsonObject { ["Description"] = "The system dead-letter queue: what the platform could not hand to the code (its alarm means our fault).", ["Value"] = Ref(DeadLetterQueue) },
+        ["FailedDeliveriesQueueUrl"] = new JsonObject { ["Description"] = "Every task that ended failed, with its caller (the callers' to look at).", ["Value"] = Ref(FailedDeliveriesQueue) },
+        ["DashboardUrl"] = new JsonObject
+        {
+            ["Description"] = "The operations dashboard.",
+            ["Value"] = Sub("https://${AWS::Region}.console.${AWS::URLSuffix}/cloudwatch/home?region=${AWS::Region}#dashboards:name=${" + Dashboard.LogicalId + "}"),
+        },
         ["SchedulerRoleArn"] = new JsonObject { ["Description"] = "The role EventBridge Scheduler assumes to invoke the forwarder.", ["Value"] = GetAtt(SchedulerRole, "Arn") },
         ["AlarmTopicArn"] = new JsonObject { ["Description"] = "The SNS topic every alarm notifies.", ["Value"] = AlarmActions()[0]!.DeepClone() },
     };

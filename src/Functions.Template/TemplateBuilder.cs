@@ -217,6 +217,10 @@ public static class TemplateBuilder
             ["Handler"] = "Functions",
             // Graviton: about 20% less per GB-second than x86_64; the IL build is the same for both.
             ["Architectures"] = new JsonArray("arm64"),
+            // X-Ray: Lambda samples (the first request a second, 5% of the rest); the trace id is on every log line.
+            ["Tracing"] = Ref(SharedResources.TracingParameter),
+            // The Service of every log line and metric: the stack's name, so two stacks' metrics never mix.
+            ["Environment"] = new JsonObject { ["Variables"] = new JsonObject { [SettingNames.ServiceName] = Ref("AWS::StackName") } },
         },
     };
 

@@ -76,6 +76,10 @@ public sealed class DeployTemplateTests
         Assert.Contains("""AWS/SQS/ApproximateAgeOfOldestMessage:{"Fn::GetAtt":["DeliveryQueue","QueueName"]}""", watched);
         Assert.Contains("""AWS/DynamoDB/WriteThrottleEvents:{"Ref":"TasksTable"}""", watched);
         Assert.Contains("""AWS/ApiGateway/5xx:{"Ref":"HttpApi"}""", watched);
+        // The product's own: deliveries late beyond a threshold, and failed deliveries above a rate.
+        Assert.Contains("""DelayedHttpTasks/DeliveryLatenessMs:{"Ref":"AWS::StackName"}""", watched);
+        Assert.Contains("""DelayedHttpTasks/Deliveries:{"Ref":"AWS::StackName"}""", watched);
+        Assert.Contains("""AWS/SQS/ApproximateNumberOfMessagesVisible:{"Fn::GetAtt":["DeadLetterQueue","QueueName"]}""", watched);
     }
 
     [Fact]
@@ -144,6 +148,40 @@ public sealed class DeployTemplateTests
         {
             Assert.Contains($"{name}=\\\"{(parameter!["Default"] is JsonValue value ? value.ToString() : "")}\\\"", overrides, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void TheDashboard_ShowsThePromise_TheFailures_AndTheQueues()
+    {
+        var dashboard = Transformed["Resources"]!.AsObject().Single(r => (string?)r.Value!["Type"] == "AWS::CloudWatch::Dashboard").Value!;
+        var body = JsonNode.Parse((string)dashboard["Properties"]!["DashboardBody"]!["Fn::Sub"]!)!;
+        var metrics = body["widgets"]!.AsArray().SelectMany(w => w!["properties"]!["metrics"]!.AsArray()).Select(m => m!.ToJsonString()).ToList();
+
+        bool Shows(params string[] parts) => metrics.Any(m => parts.All(p => m.Contains(p, StringComparison.Ordinal)));
+        Assert.True(Shows("\"TasksScheduled\""), "scheduled a minute");
+        Assert.True(Shows("\"Deliveries\"", "\"succeeded\""), "delivered a minute");
+        Assert.True(Shows("\"DeliveryLatenessMs\"", "\"p50\""), "lateness p50");
+        Assert.True(Shows("\"DeliveryLatenessMs\"", "\"p99\""), "lateness p99");
+        Assert.True(Shows("\"Deliveries\"", "\"failed\""), "failures");
+        Assert.True(Shows("\"Duration\"", "${ForwarderFunction}") && Shows("\"Errors\"", "${ForwarderFunction}"), "forwarder duration and errors");
+        Assert.True(Shows("ApproximateAgeOfOldestMessage", "${DeliveryQueue.QueueName}"), "queue age");
+        Assert.True(Shows("ApproximateNumberOfMessagesVisible", "${DeadLetterQueue.QueueName}"), "dead letters");
+        Assert.True(Shows("ApproximateNumberOfMessagesVisible", "${FailedDeliveriesQueue.QueueName}"), "failed deliveries");
+        Assert.True(Shows("ColdStarts"), "cold starts");
+        // The product's metrics are the stack's own: Service is the stack name, as the functions write it.
+        Assert.True(Shows("\"Service\",\"${AWS::StackName}\""));
+        Assert.Equal("AWS::StackName", (string?)Transformed["Resources"]!["ForwarderFunction"]!["Properties"]!["Environment"]!["Variables"]!["POWERTOOLS_SERVICE_NAME"]!["Ref"]);
+    }
+
+    [Fact]
+    public void EveryFunction_IsTraced()
+    {
+        foreach (var (id, resource) in Transformed["Resources"]!.AsObject().Where(r => (string?)r.Value!["Type"] == "AWS::Lambda::Function"))
+        {
+            Assert.True((string?)resource!["Properties"]!["TracingConfig"]?["Mode"]?["Ref"] == "TracingMode", id + " is not traced");
+        }
+
+        Assert.Equal("Active", (string?)Transformed["Parameters"]!["TracingMode"]!["Default"]);
     }
 
     [Fact]
