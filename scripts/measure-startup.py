@@ -8,6 +8,9 @@ Serves the Lambda Runtime API (2018-06-01) on 127.0.0.1 itself, starts the funct
 over N fresh processes. Usage:
   dotnet build src/Functions -c Release
   python3 scripts/measure-startup.py [--runs 20] [--bootstrap artifacts/bootstrap/bootstrap]
+  # the package the deploy tools build (RID-specific, framework-dependent, ReadyToRun):
+  dotnet publish src/Functions -c Release -r linux-x64 --self-contained false -o artifacts/managed-r2r
+  python3 scripts/measure-startup.py --dll artifacts/managed-r2r/Functions.dll
 """
 import argparse, http.server, json, os, pathlib, statistics, subprocess, threading, time, uuid
 
@@ -77,8 +80,9 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--configuration", default="Release")
     parser.add_argument("--bootstrap", help="path of a Native AOT bootstrap to measure too")
+    parser.add_argument("--dll", help="path of the Functions.dll to measure (a publish folder's); default: the build's")
     args = parser.parse_args()
-    dll = ROOT / "src" / "Functions" / "bin" / args.configuration / "net10.0" / "Functions.dll"
+    dll = pathlib.Path(args.dll) if args.dll else ROOT / "src" / "Functions" / "bin" / args.configuration / "net10.0" / "Functions.dll"
     report("managed", ["dotnet", "exec", str(dll)], args.runs)
     if args.bootstrap:
         report("native", [args.bootstrap], args.runs)

@@ -22,12 +22,16 @@ public static class Program
             return 2;
         }
 
+        // The first invocation's path compiles on another thread while init runs (ReadyToRun leaves some to the JIT);
+        // not awaited: the loop starts when init is done, and whatever the warm-up has not reached it compiles itself.
+        _ = StartupWarmUp.Start();
+        // The function is built on a pool thread while this one sets up the Runtime API client.
+        var building = Task.Run(() => FunctionHost.Create(new ConfigurationBuilder().AddEnvironmentVariables().Build()));
         using var runtime = new LambdaRuntimeClient(runtimeApi);
         FunctionHost host;
         try
         {
-            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-            host = FunctionHost.Create(configuration);
+            host = await building.ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -53,13 +53,17 @@ public sealed class LambdaRuntimeClient : IDisposable
     /// <param name="runtimeApi">host:port, the value of AWS_LAMBDA_RUNTIME_API.</param>
     public LambdaRuntimeClient(string runtimeApi)
     {
+        _http = CreateHttpClient(runtimeApi);
+    }
+
+    /// <summary>The client for a Runtime API at host:port (also what <see cref="StartupWarmUp"/> exercises).</summary>
+    public static HttpClient CreateHttpClient(string runtimeApi) =>
         // /invocation/next blocks until an event arrives, for as long as the environment lives: no timeout.
-        _http = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan })
+        new(new SocketsHttpHandler { UseProxy = false, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan })
         {
             BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/runtime/"),
             Timeout = Timeout.InfiniteTimeSpan,
         };
-    }
 
     public async Task<Invocation> NextAsync(CancellationToken cancellationToken)
     {
