@@ -76,6 +76,19 @@ public sealed class ForwardingServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task ConcurrentWakeUpsForOneAttempt_MakeOneRequest()
+    {
+        var task = await _rig.ScheduleAsync("\"delay_seconds\": 0");
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => _rig.WakeAsync(task.TaskId))));
+
+        Assert.Single(_rig.Target.Requests);
+        var done = await _rig.TaskAsync(task.TaskId);
+        Assert.Equal(TaskState.Succeeded, done.Status);
+        Assert.Equal(1, done.Attempts);
+    }
+
+    [Fact]
     public async Task EveryLineWrittenAboutTheTask_CarriesItsId()
     {
         var task = await _rig.ScheduleAsync("\"delay_seconds\": 0");

@@ -71,6 +71,35 @@ public sealed class TemplateTests
     }
 
     [Fact]
+    public void TheLambdaToolsDefaults_HoldOnlyOptionsTheToolReads_ForThisTemplate()
+    {
+        using var defaults = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "aws-lambda-tools-defaults.json")));
+
+        // Amazon.Lambda.Tools ignores configuration and framework when CodeUri is not the current folder, and has no
+        // capabilities option: only these are read (Information is its comment field).
+        Assert.Equal(
+            ["Information", "s3-prefix", "stack-name", "template"],
+            defaults.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(TemplateBuilder.FileName, defaults.RootElement.GetProperty("template").GetString());
+    }
+
+    [Fact]
+    public void EveryResourceHoldingState_IsKeptOnReplacementAndDeletion()
+    {
+        using var template = JsonDocument.Parse(File.ReadAllText(CommittedPath));
+        var resources = template.RootElement.GetProperty("Resources");
+
+        foreach (var id in new[] { "TasksTable", "DeadLetterQueue", "DeliveryQueue", "FailedDeliveriesQueue" })
+        {
+            Assert.Equal("Retain", resources.GetProperty(id).GetProperty("DeletionPolicy").GetString());
+            Assert.Equal("Retain", resources.GetProperty(id).GetProperty("UpdateReplacePolicy").GetString());
+        }
+
+        var queues = resources.EnumerateObject().Where(r => r.Value.GetProperty("Type").GetString() is "AWS::SQS::Queue" or "AWS::DynamoDB::Table");
+        Assert.All(queues, q => Assert.Equal("Retain", q.Value.GetProperty("DeletionPolicy").GetString()));
+    }
+
+    [Fact]
     public void HealthRoute_ComesFromTheCatalog()
     {
         var health = Assert.Single(FunctionCatalog.All, f => f.Route?.RouteKey == "GET /api/v1/health");
