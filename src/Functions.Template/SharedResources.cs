@@ -31,6 +31,8 @@ public static class SharedResources
     public const string ThrottlingBurstParameter = "ApiThrottlingBurstLimit";
     public const string FailedDeliveriesAlarmParameter = "FailedDeliveriesAlarmThreshold";
     public const string TracingParameter = "TracingMode";
+    public const string SecretsKeyParameter = "SecretsKmsKeyArn";
+    private const string UseSecretsKey = "UseSecretsKmsKey";
     private const string MinutePrecision = "MinutePrecision";
     private const string CreateAlarmTopic = "CreateAlarmTopic";
     private const string SubscribeAlarmEmail = "SubscribeAlarmEmail";
@@ -39,6 +41,7 @@ public static class SharedResources
     public static JsonObject Conditions() => new()
     {
         [CreateAlarmTopic] = new JsonObject { ["Fn::Equals"] = new JsonArray(Ref(AlarmTopicArnParameter), "") },
+        [UseSecretsKey] = new JsonObject { ["Fn::Not"] = new JsonArray(new JsonObject { ["Fn::Equals"] = new JsonArray(Ref(SecretsKeyParameter), "") }) },
         [MinutePrecision] = new JsonObject { ["Fn::Equals"] = new JsonArray(Ref(StackReferences.DeliveryPrecision), "minute") },
         [SubscribeAlarmEmail] = new JsonObject
         {
@@ -85,6 +88,34 @@ public static class SharedResources
 
     private const string ForwarderFunction = "ForwarderFunction";
 
+    /// <summary>kms:Decrypt on the SecretsKmsKeyArn key, via SSM only, when that parameter is given; nothing otherwise.</summary>
+    public static JsonObject SecretsKeyDecrypt() => new()
+    {
+        ["Fn::If"] = new JsonArray(
+            UseSecretsKey,
+            new JsonObject
+            {
+                ["Effect"] = "Allow",
+                ["Action"] = new JsonArray("kms:Decrypt"),
+                ["Resource"] = new JsonArray(Ref(SecretsKeyParameter)),
+                ["Condition"] = new JsonObject { ["StringEquals"] = new JsonObject { ["kms:ViaService"] = Sub("ssm.${AWS::Region}.amazonaws.com") } },
+            },
+            Ref("AWS::NoValue")),
+    };
+
+    /// <summary>A Number parameter with its bounds (no upper one when null) and default.</summary>
+    private static JsonObject NumberParameter(string description, int min, int? max, int defaultValue)
+    {
+        var parameter = new JsonObject { ["Type"] = "Number", ["Description"] = description, ["MinValue"] = min };
+        if (max is { } upper)
+        {
+            parameter["MaxValue"] = upper;
+        }
+
+        parameter["Default"] = defaultValue;
+        return parameter;
+    }
+
     public static JsonObject Parameters() => new()
     {
         [StackReferences.ApiTokenParameterName] = new JsonObject
@@ -101,14 +132,7 @@ public static class SharedResources
             ["AllowedPattern"] = "^/[a-zA-Z0-9_.\\-/]+$",
             ["Default"] = "/delayed-http-tasks/webhook-signing-secret",
         },
-        [StackReferences.TaskRetentionDays] = new JsonObject
-        {
-            ["Type"] = "Number",
-            ["Description"] = "Days a finished task (and an idempotency key) is kept before DynamoDB's TTL removes it.",
-            ["MinValue"] = 1,
-            ["MaxValue"] = 3650,
-            ["Default"] = 30,
-        },
+        [StackReferences.TaskRetentionDays] = NumberParameter("Days a finished task (and an idempotency key) is kept before DynamoDB's TTL removes it.", 1, 3650, 30),
         [StackReferences.DeliveryPrecision] = new JsonObject
         {
             ["Type"] = "String",
@@ -116,22 +140,8 @@ public static class SharedResources
             ["AllowedValues"] = new JsonArray("second", "minute"),
             ["Default"] = "second",
         },
-        [StackReferences.ForwarderConcurrency] = new JsonObject
-        {
-            ["Type"] = "Number",
-            ["Description"] = "The forwarder's reserved concurrency: its cap, so deliveries never take the concurrency the API needs, and kept for it. Deliveries a second ~ this / seconds per delivery (docs/capacity.md).",
-            ["MinValue"] = 1,
-            ["MaxValue"] = 10000,
-            ["Default"] = 100,
-        },
-        [StackReferences.DeliveryQueueConcurrency] = new JsonObject
-        {
-            ["Type"] = "Number",
-            ["Description"] = "How many forwarders the delivery queue drives at once (SQS ScalingConfig, 2-1000); keep it below ForwarderConcurrency so schedule-driven deliveries keep room.",
-            ["MinValue"] = 2,
-            ["MaxValue"] = 1000,
-            ["Default"] = 80,
-        },
+        [StackReferences.ForwarderConcurrency] = NumberParameter("The forwarder's reserved concurrency: its cap, so deliveries never take the concurrency the API needs, and kept for it. Deliveries a second ~ this / seconds per delivery (docs/capacity.md).", 1, 10000, 100),
+        [StackReferences.DeliveryQueueConcurrency] = NumberParameter("How many forwarders the delivery queue drives at once (SQS ScalingConfig, 2-1000); keep it below ForwarderConcurrency so schedule-driven deliveries keep room.", 2, 1000, 80),
         [AlarmEmailParameter] = new JsonObject
         {
             ["Type"] = "String",
@@ -146,43 +156,23 @@ public static class SharedResources
             ["AllowedPattern"] = "^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+$",
             ["Default"] = "",
         },
-        [FailedDeliveriesAlarmParameter] = new JsonObject
-        {
-            ["Type"] = "Number",
-            ["Description"] = "Tasks ending failed within 5 minutes that raise the failed-deliveries alarm (targets refusing or down).",
-            ["MinValue"] = 1,
-            ["Default"] = 10,
-        },
-        [AuthorizerCacheParameter] = new JsonObject
-        {
-            ["Type"] = "Number",
-            ["Description"] = "Seconds API Gateway keeps an authorizer's answer for one Authorization header (0-300): fewer authorizer invocations, but a revoked key keeps working up to this long.",
-            ["MinValue"] = 0,
-            ["MaxValue"] = 300,
-            ["Default"] = 300,
-        },
-        [ThrottlingRateParameter] = new JsonObject
-        {
-            ["Type"] = "Number",
-            ["Description"] = "Requests a second the API's stage accepts on every route (steady rate); more get 429 from API Gateway.",
-            ["MinValue"] = 1,
-            ["MaxValue"] = 10000,
-            ["Default"] = 1000,
-        },
-        [ThrottlingBurstParameter] = new JsonObject
-        {
-            ["Type"] = "Number",
-            ["Description"] = "Requests the API's stage accepts at once above the rate (token bucket size).",
-            ["MinValue"] = 1,
-            ["MaxValue"] = 5000,
-            ["Default"] = 2000,
-        },
+        [FailedDeliveriesAlarmParameter] = NumberParameter("Tasks ending failed within 5 minutes that raise the failed-deliveries alarm (targets refusing or down).", 1, null, 10),
+        [AuthorizerCacheParameter] = NumberParameter("Seconds API Gateway keeps an authorizer's answer for one Authorization header (0-300): fewer authorizer invocations, but a revoked key keeps working up to this long.", 0, 300, 300),
+        [ThrottlingRateParameter] = NumberParameter("Requests a second the API's stage accepts on every route (steady rate); more get 429 from API Gateway.", 1, 10000, 1000),
+        [ThrottlingBurstParameter] = NumberParameter("Requests the API's stage accepts at once above the rate (token bucket size).", 1, 5000, 2000),
         [TracingParameter] = new JsonObject
         {
             ["Type"] = "String",
             ["Description"] = "X-Ray tracing of the functions: Active (Lambda samples the first request a second and 5% of the rest; about $5 a million traces, docs/cost.md) or PassThrough (only requests that arrive traced).",
             ["AllowedValues"] = new JsonArray("Active", "PassThrough"),
             ["Default"] = "Active",
+        },
+        [SecretsKeyParameter] = new JsonObject
+        {
+            ["Type"] = "String",
+            ["Description"] = "The customer-managed KMS key the two SSM SecureStrings are encrypted with, if not the AWS-managed aws/ssm key: its readers then get kms:Decrypt on it (through SSM only). Empty for aws/ssm.",
+            ["AllowedPattern"] = "^$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[a-zA-Z0-9-]+$",
+            ["Default"] = "",
         },
         [LogRetentionParameter] = new JsonObject
         {

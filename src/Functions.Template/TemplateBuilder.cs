@@ -119,6 +119,13 @@ public static class TemplateBuilder
                 statements.Add(statement);
             }
 
+            if (function.Policies.Any(p => p.Actions.Contains("ssm:GetParameter")))
+            {
+                // SecureStrings under the AWS-managed key need no KMS permission; under a customer-managed key
+                // (the SecretsKmsKeyArn parameter) the reader needs kms:Decrypt on that key, through SSM only.
+                statements.Add(SharedResources.SecretsKeyDecrypt());
+            }
+
             properties["Policies"] = new JsonArray(new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = statements });
         }
 

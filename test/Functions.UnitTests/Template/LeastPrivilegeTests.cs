@@ -20,13 +20,16 @@ public sealed class LeastPrivilegeTests
     private const string Token = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ApiTokenParameterName}";
     private const string Secret = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SigningSecretParameterName}";
 
+    /// <summary>Only when the SecureStrings are under a customer-managed key (the SecretsKmsKeyArn parameter).</summary>
+    private const string Decrypt = "kms:Decrypt if SecretsKmsKeyArn";
+
     private const string Keys = $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=apikey#*";
 
     private static readonly Dictionary<string, string[]> Expected = new(StringComparer.Ordinal)
     {
         ["HealthFunction"] = [],
         ["NotFoundFunction"] = [],
-        ["AuthorizerFunction"] = [$"ssm:GetParameter {Token}", Keys],
+        ["AuthorizerFunction"] = [$"ssm:GetParameter {Token}", Keys, Decrypt],
         ["ScheduleTaskFunction"] =
         [
             $"dynamodb:PutItem,dynamodb:GetItem,dynamodb:UpdateItem,dynamodb:DeleteItem {Table} keys=task#*,idem#*",
@@ -40,8 +43,8 @@ public sealed class LeastPrivilegeTests
         ["CreateKeyFunction"] = [$"dynamodb:PutItem {Table} keys=apikey#*"],
         ["ListKeysFunction"] = [$"dynamodb:Query {Indexes}", $"dynamodb:BatchGetItem {Table} keys=apikey#*"],
         ["RevokeKeyFunction"] = [$"dynamodb:UpdateItem {Table} keys=apikey#*"],
-        ["GetSigningSecretFunction"] = [$"dynamodb:GetItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}"],
-        ["RotateSigningSecretFunction"] = [$"dynamodb:UpdateItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}"],
+        ["GetSigningSecretFunction"] = [$"dynamodb:GetItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}", Decrypt],
+        ["RotateSigningSecretFunction"] = [$"dynamodb:UpdateItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}", Decrypt],
         ["ForwarderFunction"] =
         [
             $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*",
@@ -52,6 +55,7 @@ public sealed class LeastPrivilegeTests
             // The system dead-letter queue is the forwarder's OnFailure destination: SAM grants that itself.
             $"sqs:SendMessage {FailedDeliveries}",
             $"ssm:GetParameter {Secret}",
+            Decrypt,
         ],
         ["SweeperFunction"] =
         [
@@ -62,10 +66,10 @@ public sealed class LeastPrivilegeTests
             $"iam:PassRole {Role} to=scheduler.amazonaws.com",
             $"sqs:SendMessage {Delivery}",
         ],
-        ["TaskCallbackFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}"],
-        ["PaymentReminderFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}"],
-        ["WelcomeEmailFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}"],
-        ["CleanupTempFilesFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}"],
+        ["TaskCallbackFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],
+        ["PaymentReminderFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],
+        ["WelcomeEmailFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],
+        ["CleanupTempFilesFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],
     };
 
     private static IEnumerable<string> Statements(JsonElement function)
@@ -75,8 +79,20 @@ public sealed class LeastPrivilegeTests
             yield break;
         }
 
-        foreach (var statement in policies[0].GetProperty("Statement").EnumerateArray())
+        foreach (var entry in policies[0].GetProperty("Statement").EnumerateArray())
         {
+            if (entry.TryGetProperty("Fn::If", out var conditional))
+            {
+                // Only the customer-managed key's decrypt is conditional: listed as "kms:Decrypt if SecretsKmsKeyArn".
+                Assert.Equal("UseSecretsKmsKey", conditional[0].GetString());
+                Assert.Equal("AWS::NoValue", conditional[2].GetProperty("Ref").GetString());
+                var decrypt = conditional[1];
+                Assert.Equal("ssm.${AWS::Region}.amazonaws.com", decrypt.GetProperty("Condition").GetProperty("StringEquals").GetProperty("kms:ViaService").GetProperty("Fn::Sub").GetString());
+                yield return $"{string.Join(",", decrypt.GetProperty("Action").EnumerateArray().Select(a => a.GetString()))} if {decrypt.GetProperty("Resource")[0].GetProperty("Ref").GetString()}";
+                continue;
+            }
+
+            var statement = entry;
             Assert.Equal("Allow", statement.GetProperty("Effect").GetString());
             var actions = string.Join(",", statement.GetProperty("Action").EnumerateArray().Select(a => a.GetString()));
             foreach (var resource in statement.GetProperty("Resource").EnumerateArray())
