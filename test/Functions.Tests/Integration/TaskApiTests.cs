@@ -16,7 +16,9 @@ public sealed class TaskApiTests(MotoServer moto)
     public async Task Schedule_WithTheGuidesExample_WritesTheTaskAndAScheduleThatCarriesOnlyItsId()
     {
         await using var api = await TaskApi.CreateAsync(moto);
-        var before = DateTimeOffset.UtcNow;
+        // run_at is written to the millisecond: the lower bound is too, or a request within the same millisecond fails.
+        var now = DateTimeOffset.UtcNow;
+        var before = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
 
         var response = await api.SendAsync("POST", "/api/v1/tasks/schedule", GuideBody);
 
