@@ -103,6 +103,19 @@ public static class SharedResources
             Ref("AWS::NoValue")),
     };
 
+    /// <summary>A queue where messages are parked for people to look at: kept 14 days (SQS's most), encrypted, retained.</summary>
+    private static JsonObject ParkingQueue() => new()
+    {
+        ["Type"] = "AWS::SQS::Queue",
+        ["DeletionPolicy"] = "Retain",
+        ["UpdateReplacePolicy"] = "Retain",
+        ["Properties"] = new JsonObject
+        {
+            ["MessageRetentionPeriod"] = 1209600,
+            ["SqsManagedSseEnabled"] = true,
+        },
+    };
+
     /// <summary>A Number parameter with its bounds (no upper one when null) and default.</summary>
     private static JsonObject NumberParameter(string description, int min, int? max, int defaultValue)
     {
@@ -244,30 +257,10 @@ public static class SharedResources
         },
         // Both queues hold state (parked failures, wake-ups in flight): kept when the stack is deleted or a change
         // would replace them, as the tasks table is.
-        [DeadLetterQueue] = new JsonObject
-        {
-            ["Type"] = "AWS::SQS::Queue",
-            ["DeletionPolicy"] = "Retain",
-            ["UpdateReplacePolicy"] = "Retain",
-            ["Properties"] = new JsonObject
-            {
-                ["MessageRetentionPeriod"] = 1209600,
-                ["SqsManagedSseEnabled"] = true,
-            },
-        },
+        [DeadLetterQueue] = ParkingQueue(),
         // The callers' failed deliveries: every task that ended failed, kept 14 days. Not an alarm of the system's
         // (a caller's 4xx is not the operator's fault): FailedDeliveriesAlarm watches their rate instead.
-        [FailedDeliveriesQueue] = new JsonObject
-        {
-            ["Type"] = "AWS::SQS::Queue",
-            ["DeletionPolicy"] = "Retain",
-            ["UpdateReplacePolicy"] = "Retain",
-            ["Properties"] = new JsonObject
-            {
-                ["MessageRetentionPeriod"] = 1209600,
-                ["SqsManagedSseEnabled"] = true,
-            },
-        },
+        [FailedDeliveriesQueue] = ParkingQueue(),
         // The last stretch of every wait: per-message DelaySeconds (0-900) gives second precision. A message
         // whose processing keeps failing moves to the dead-letter queue after five receives.
         [DeliveryQueue] = new JsonObject
