@@ -89,9 +89,12 @@ public sealed class MetricsLog(ServiceInfo service, Stream output, TimeProvider 
                 json.WriteString(name, value);
             }
 
-            foreach (var metric in groups.SelectMany(g => g.Metrics))
+            foreach (var group in groups)
             {
-                json.WriteNumber(metric.Name, double.IsFinite(metric.Value) ? Math.Round(metric.Value, 3) : 0);
+                foreach (var metric in group.Metrics)
+                {
+                    json.WriteNumber(metric.Name, double.IsFinite(metric.Value) ? Math.Round(metric.Value, 3) : 0);
+                }
             }
 
             if (InvocationScope.Current is { } invocation)
