@@ -5,6 +5,7 @@ using Functions.Local.Embedded;
 using Functions.Scheduler;
 using Functions.Tasks;
 using Functions.Tasks.Callers;
+using Functions.Tasks.Recurring;
 using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,7 @@ public sealed class LocalFunctions(IConfiguration configuration, LocalFunctions.
     private readonly ConcurrentDictionary<string, Lazy<FunctionHost>> _hosts = new(StringComparer.Ordinal);
 
     /// <summary>The embedded implementations, shared by every function (one database).</summary>
-    public sealed record EmbeddedParts(LocalDatabase Database, LocalTaskStore Store, LocalScheduler Scheduler, LocalDeliveryQueues Queues, LocalCallbackStore Callbacks, LocalCallerStore Callers);
+    public sealed record EmbeddedParts(LocalDatabase Database, LocalTaskStore Store, LocalScheduler Scheduler, LocalDeliveryQueues Queues, LocalCallbackStore Callbacks, LocalCallerStore Callers, LocalScheduleStore Schedules);
 
     public FunctionHost Get(string name) => _hosts.GetOrAdd(name, n => new Lazy<FunctionHost>(() => Build(n))).Value;
 
@@ -35,6 +36,7 @@ public sealed class LocalFunctions(IConfiguration configuration, LocalFunctions.
         return FunctionHost.Create(settings, logOutput, embedded is null ? null : services =>
         {
             services.AddSingleton<ITaskStore>(embedded.Store);
+            services.AddSingleton<IScheduleStore>(embedded.Schedules);
             services.AddSingleton<ISchedulerClient>(embedded.Scheduler);
             services.AddSingleton<IQueuedWakeUps>(embedded.Queues);
             services.AddSingleton<IFailedDeliveryChannel>(embedded.Queues);

@@ -123,7 +123,7 @@ public static class LocalRunner
         if (options.AwsEndpoint is null)
         {
             var database = new LocalDatabase(Path.Combine(options.DataDirectory, "runner.db"));
-            var embedded = new LocalFunctions.EmbeddedParts(database, new LocalTaskStore(database, time), new LocalScheduler(database), new LocalDeliveryQueues(database, time), new LocalCallbackStore(database, time), new LocalCallerStore(database));
+            var embedded = new LocalFunctions.EmbeddedParts(database, new LocalTaskStore(database, time), new LocalScheduler(database), new LocalDeliveryQueues(database, time), new LocalCallbackStore(database, time), new LocalCallerStore(database), new LocalScheduleStore(database));
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton(embedded.Scheduler);
             builder.Services.AddSingleton(embedded.Queues);

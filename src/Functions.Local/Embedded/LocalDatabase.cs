@@ -77,6 +77,11 @@ public sealed class LocalDatabase : IDisposable
                 created_at TEXT NOT NULL, last_used_on TEXT, revoked_at TEXT);
             CREATE TABLE IF NOT EXISTS callers (
                 name TEXT PRIMARY KEY, generation INTEGER NOT NULL, previous_generation INTEGER, previous_until TEXT);
+            CREATE TABLE IF NOT EXISTS recurring (
+                schedule_id TEXT PRIMARY KEY, caller TEXT NOT NULL, created_at TEXT NOT NULL, state TEXT NOT NULL,
+                sweep_at TEXT, version INTEGER NOT NULL, json TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS recurring_by_caller ON recurring (caller, created_at DESC, schedule_id DESC);
+            CREATE INDEX IF NOT EXISTS recurring_by_sweep ON recurring (sweep_at);
             CREATE TABLE IF NOT EXISTS sweep_progress (id INTEGER PRIMARY KEY CHECK (id = 1), progress TEXT NOT NULL);
             """);
 
@@ -91,7 +96,9 @@ public sealed class LocalDatabase : IDisposable
         {
             BackfillSweepTimes();
         }
+        AddColumnIfMissing("tasks", "run_of", "TEXT");
         Execute("""
+            CREATE INDEX IF NOT EXISTS tasks_by_run_of ON tasks (run_of, created_at DESC, task_id DESC) WHERE run_of IS NOT NULL;
             CREATE INDEX IF NOT EXISTS tasks_by_caller ON tasks (caller, created_at DESC, task_id DESC);
             CREATE INDEX IF NOT EXISTS tasks_by_sweep ON tasks (sweep_at);
             """);

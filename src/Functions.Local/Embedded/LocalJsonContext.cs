@@ -10,4 +10,5 @@ namespace Functions.Local.Embedded;
 /// </summary>
 [JsonSerializable(typeof(TaskRecord))]
 [JsonSerializable(typeof(SweepProgress))]
+[JsonSerializable(typeof(Functions.Tasks.Recurring.RecurringSchedule))]
 internal sealed partial class LocalJsonContext : JsonSerializerContext;

@@ -28,11 +28,10 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
                 }
             }
 
-            var insert = sql.Command("INSERT INTO tasks (task_id, status, created_at, caller, sweep_at, json) VALUES ($id, $s, $c, $caller, $sweep, $j)",
+            var insert = sql.Command("INSERT INTO tasks (task_id, status, created_at, caller, sweep_at, run_of, json) VALUES ($id, $s, $c, $caller, $sweep, $run_of, $j) ON CONFLICT (task_id) DO NOTHING",
                 ("$id", task.TaskId), ("$s", TaskStateMachine.Name(task.Status)), ("$c", Timestamps.Format(task.CreatedAt)),
-                ("$caller", task.Caller), ("$sweep", Timestamps.Format(task.SweepAt)), ("$j", JsonSerializer.Serialize(task, LocalJsonContext.Default.TaskRecord)));
-            insert.ExecuteNonQuery();
-            return new CreateOutcome(true, null, null);
+                ("$caller", task.Caller), ("$sweep", Timestamps.Format(task.SweepAt)), ("$run_of", task.ScheduleId), ("$j", JsonSerializer.Serialize(task, LocalJsonContext.Default.TaskRecord)));
+            return insert.ExecuteNonQuery() == 1 ? new CreateOutcome(true, null, null) : new CreateOutcome(false, task.TaskId, null);
         }, cancellationToken);
 
     public Task<TaskRecord?> GetAsync(string taskId, CancellationToken cancellationToken) =>
@@ -140,6 +139,33 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
                 tasks.RemoveAt(limit);
                 var last = tasks[^1];
                 next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{listing}|{last.Sort}|{last.Task.TaskId}"));
+            }
+
+            return new TaskPage([.. tasks.Select(t => t.Task)], next);
+        }, cancellationToken);
+    }
+
+    public Task<TaskPage> ListRunsAsync(string scheduleId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var listing = "runs/" + scheduleId;
+        var (afterSort, afterId) = cursor is null ? (null, null) : Decode(cursor, listing);
+        return database.RunAsync(sql =>
+        {
+            var query = sql.Command(
+                "SELECT json, created_at FROM tasks WHERE run_of = $s AND ($after IS NULL OR created_at < $after OR (created_at = $after AND task_id < $id)) ORDER BY created_at DESC, task_id DESC LIMIT $limit",
+                ("$s", scheduleId), ("$after", afterSort), ("$id", afterId), ("$limit", limit + 1));
+            using var reader = query.ExecuteReader();
+            var tasks = new List<(TaskRecord Task, string Sort)>();
+            while (reader.Read())
+            {
+                tasks.Add((WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize(reader.GetString(0), LocalJsonContext.Default.TaskRecord)!), reader.GetString(1)));
+            }
+
+            string? next = null;
+            if (tasks.Count > limit)
+            {
+                tasks.RemoveAt(limit);
+                next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{listing}|{tasks[^1].Sort}|{tasks[^1].Task.TaskId}"));
             }
 
             return new TaskPage([.. tasks.Select(t => t.Task)], next);

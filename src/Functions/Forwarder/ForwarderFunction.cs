@@ -21,8 +21,9 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
         Description = "Makes each task's signed HTTP call when its schedule or queue message wakes it; retries with backoff.")]
     [SqsEvent(StackReferences.DeliveryQueue, BatchSize = 10, MaximumConcurrency = StackReferences.DeliveryQueueConcurrency)]
     [AsyncInvocation(MaximumRetryAttempts = 2, MaximumEventAgeInSeconds = 21600, OnFailureQueue = StackReferences.DeadLetterQueue)]
-    [UsesTaskTable(TableAccess.Read | TableAccess.Update, "task#*")]
+    [UsesTaskTable(TableAccess.Read | TableAccess.Update | TableAccess.Create, "task#*")]
     [UsesTaskTable(TableAccess.Read, "caller#*")]
+    [UsesTaskTable(TableAccess.Read | TableAccess.Create, "schedule#*")]
     [UsesScheduler(SchedulerAccess.Create)]
     [UsesDeliveryQueue]
     [UsesFailedDeliveriesQueue]
@@ -37,13 +38,13 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
         }
 
         // A schedule's Input. An exception fails the invocation, and Lambda retries it (EventInvokeConfig).
-        if (document.RootElement.Deserialize(FunctionsJsonContext.Default.WakeUpMessage) is { TaskId.Length: > 0 } wakeUp)
+        if (document.RootElement.Deserialize(FunctionsJsonContext.Default.WakeUpMessage) is { IsComplete: true } wakeUp)
         {
             await forwarding.ProcessAsync(wakeUp, context).ConfigureAwait(false);
         }
         else
         {
-            LogMalformed(logger, "schedule input without task_id");
+            LogMalformed(logger, "schedule input without task_id (or schedule_id and occurrence)");
         }
 
         return new MemoryStream(Done);
@@ -53,10 +54,10 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
     {
         var results = await Task.WhenAll((batch.Records ?? []).Select(async record =>
         {
-            if (Read(record.Body) is not { TaskId.Length: > 0 } wakeUp)
+            if (Read(record.Body) is not { IsComplete: true } wakeUp)
             {
                 // Retrying a message that can never be read would only loop it to the dead-letter queue later.
-                LogMalformed(logger, "queue message without task_id");
+                LogMalformed(logger, "queue message without task_id (or schedule_id and occurrence)");
                 return null;
             }
 
@@ -68,7 +69,7 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
             catch (Exception ex)
             {
                 // Only this message returns to the queue; after maxReceiveCount it goes to the dead-letter queue.
-                LogRecordFailed(logger, ex, wakeUp.TaskId, record.MessageId);
+                LogRecordFailed(logger, ex, wakeUp.TaskId ?? wakeUp.ScheduleId!, record.MessageId);
                 return record.MessageId;
             }
         })).ConfigureAwait(false);
@@ -90,6 +91,6 @@ public sealed partial class ForwarderFunction(ForwardingService forwarding, ILog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored a malformed wake-up: {Problem}")]
     private static partial void LogMalformed(ILogger logger, string problem);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Task {TaskId} (message {MessageId}) failed; returning it to the queue")]
-    private static partial void LogRecordFailed(ILogger logger, Exception exception, string taskId, string? messageId);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Wake-up for {WokenFor} (message {MessageId}) failed; returning it to the queue")]
+    private static partial void LogRecordFailed(ILogger logger, Exception exception, string wokenFor, string? messageId);
 }

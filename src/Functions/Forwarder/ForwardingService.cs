@@ -1,5 +1,6 @@
 using Functions.Hosting;
 using Functions.Tasks;
+using Functions.Tasks.Recurring;
 using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Logging;
 
@@ -11,9 +12,12 @@ namespace Functions.Forwarder;
 /// is not due has its wake-up armed again; a due task is claimed with one conditional update (its attempt counted,
 /// a lease taken); only the claimant calls the target (<see cref="TargetCall"/>), and records the outcome
 /// conditionally on still holding that attempt, then arms the retry or parks the failure (<see cref="FailedDeliveries"/>).
+/// A recurring schedule's wake-up goes to <see cref="ScheduleFiring"/> first, and the run it makes is delivered here
+/// at once, like a task woken for it.
 /// </summary>
 public sealed partial class ForwardingService(
     ITaskStore store,
+    ScheduleFiring firing,
     WakeUpTimer wakeUps,
     TargetCall target,
     RetryBackoff backoff,
@@ -35,6 +39,18 @@ public sealed partial class ForwardingService(
     {
         ArgumentNullException.ThrowIfNull(wakeUp);
         ArgumentNullException.ThrowIfNull(context);
+        if (wakeUp.TaskId is null && wakeUp.ScheduleId is { } scheduleId)
+        {
+            using var scheduleScope = logger.BeginScope(LogKeys(wakeUp));
+            var occurrence = Timestamps.Parse(wakeUp.Occurrence ?? throw new ArgumentException("A schedule's wake-up names its occurrence.", nameof(wakeUp)));
+            if (await firing.FireAsync(scheduleId, occurrence, context.CancellationToken).ConfigureAwait(false) is not { } runId)
+            {
+                return;
+            }
+
+            wakeUp = new WakeUpMessage { TaskId = runId };
+        }
+
         var taskId = wakeUp.TaskId ?? throw new ArgumentException("A wake-up names its task.", nameof(wakeUp));
         using var scope = logger.BeginScope(LogKeys(wakeUp));
         var task = await store.GetAsync(taskId, context.CancellationToken).ConfigureAwait(false);
@@ -183,7 +199,18 @@ public sealed partial class ForwardingService(
     /// <summary>The keys every line about this wake-up carries: the task, and Scheduler's attempt, execution and scheduled time when it came by schedule.</summary>
     private static List<KeyValuePair<string, object?>> LogKeys(WakeUpMessage wakeUp)
     {
-        var keys = new List<KeyValuePair<string, object?>> { new(TaskLog.TaskIdKey, wakeUp.TaskId) };
+        var keys = new List<KeyValuePair<string, object?>>();
+        if (wakeUp.TaskId is { } taskId)
+        {
+            keys.Add(new(TaskLog.TaskIdKey, taskId));
+        }
+
+        if (wakeUp.ScheduleId is { } scheduleId)
+        {
+            keys.Add(new("schedule_id", scheduleId));
+            keys.Add(new("occurrence", wakeUp.Occurrence));
+        }
+
         if (wakeUp.SchedulerAttempt is { } attempt)
         {
             keys.Add(new("scheduler_attempt", attempt));

@@ -1,5 +1,6 @@
 using Functions.Hosting;
 using Functions.Tasks;
+using Functions.Tasks.Recurring;
 using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Logging;
 
@@ -12,8 +13,10 @@ namespace Functions.Forwarder;
 /// many wait; segments in parallel, each page's tasks in one batch read), and arms a new wake-up for every one still unfinished: still pending (its scheduling function died
 /// before arming), scheduled or retrying long past its time (a wake-up lost), running (at its lease's end: if its
 /// worker died, that wake-up takes the attempt over). A spare wake-up is harmless: the claim is conditional.
+/// Recurring schedules whose chain stopped (still waiting on an occurrence five minutes past) get a wake-up for that
+/// occurrence now; its firing applies the schedule's catch_up policy.
 /// </summary>
-public sealed partial class LostWakeUpSweeper(ITaskStore store, WakeUpTimer wakeUps, TimeProvider time, ILogger<LostWakeUpSweeper> logger)
+public sealed partial class LostWakeUpSweeper(ITaskStore store, IScheduleStore schedules, ScheduleFiring firing, WakeUpTimer wakeUps, TimeProvider time, ILogger<LostWakeUpSweeper> logger)
 {
     /// <summary>How far back the first sweep (no checkpoint yet) looks.</summary>
     public static readonly TimeSpan FirstLookBack = TimeSpan.FromHours(1);
@@ -67,12 +70,30 @@ public sealed partial class LostWakeUpSweeper(ITaskStore store, WakeUpTimer wake
                 }
             }).ConfigureAwait(false);
 
+        rearmed += await RearmStalledSchedulesAsync(now, context.CancellationToken).ConfigureAwait(false);
+
         // Out of time: the segments' places are kept, and the next sweep goes on with this window from there.
         var complete = done.Count == store.SweepSegments;
         await store.SetSweepProgressAsync(
             complete ? new SweepProgress(until, null, [], []) : new SweepProgress(from, until, new(cursors), [.. done.Keys.Order()]),
             context.CancellationToken).ConfigureAwait(false);
         LogSwept(logger, rearmed, complete);
+        return rearmed;
+    }
+
+    private async Task<int> RearmStalledSchedulesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var rearmed = 0;
+        foreach (var scheduleId in await schedules.ListStalledAsync(now, cancellationToken).ConfigureAwait(false))
+        {
+            // Read again: the index is eventually consistent, and the chain may have moved on since.
+            if (await schedules.GetAsync(scheduleId, cancellationToken).ConfigureAwait(false) is { SweepAt: { } sweepAt } schedule && sweepAt <= now)
+            {
+                await firing.RearmStalledAsync(schedule, now, cancellationToken).ConfigureAwait(false);
+                rearmed++;
+            }
+        }
+
         return rearmed;
     }
 

@@ -10,6 +10,7 @@ using Functions.Queues;
 using Functions.Scheduler;
 using Functions.Tasks;
 using Functions.Tasks.Callers;
+using Functions.Tasks.Recurring;
 using Functions.Tasks.Requests;
 using Functions.Tasks.Scheduling;
 using Functions.Tasks.WakeUps;
@@ -46,6 +47,9 @@ public static class ServiceRegistration
         services.TryAddSingleton<TaskSchedulingService>();
         services.TryAddSingleton<TaskCancellationService>();
         services.TryAddSingleton<TaskQueries>();
+        services.TryAddSingleton<RecurringRequestValidator>();
+        services.TryAddSingleton<ScheduleFiring>();
+        services.TryAddSingleton<RecurringScheduleService>();
         services.TryAddSingleton(sp => new ApiKeyService(
             sp.GetRequiredService<IApiKeyStore>(),
             CallerCache(sp),
@@ -115,6 +119,7 @@ public static class ServiceRegistration
             sp.GetRequiredService<IAmazonDynamoDB>(),
             sp.GetRequiredService<TaskStoreSettings>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IScheduleStore>(sp => new DynamoScheduleStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<TaskStoreSettings>()));
         services.TryAddSingleton(sp => new DynamoCallerStore(sp.GetRequiredService<IAmazonDynamoDB>(), sp.GetRequiredService<TaskStoreSettings>()));
         services.TryAddSingleton<IApiKeyStore>(sp => sp.GetRequiredService<DynamoCallerStore>());
         services.TryAddSingleton<ICallerSecretStore>(sp => sp.GetRequiredService<DynamoCallerStore>());

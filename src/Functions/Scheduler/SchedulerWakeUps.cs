@@ -45,7 +45,7 @@ public sealed class SchedulerWakeUps(ISchedulerClient client, SchedulerSettings 
     public CreateScheduleRequest Request(WakeUpSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        var input = new WakeUpMessage { TaskId = schedule.TaskId, SchedulerAttempt = AttemptNumber, ExecutionId = ExecutionId, ScheduledTime = ScheduledTime };
+        var input = schedule.Message with { SchedulerAttempt = AttemptNumber, ExecutionId = ExecutionId, ScheduledTime = ScheduledTime };
         return new CreateScheduleRequest
         {
             GroupName = settings.GroupName,
@@ -55,7 +55,7 @@ public sealed class SchedulerWakeUps(ISchedulerClient client, SchedulerSettings 
             ActionAfterCompletion = "DELETE",
             // Same name, same token: a retried create is the same create.
             ClientToken = schedule.Name,
-            Description = $"Delivery of task {schedule.TaskId}",
+            Description = schedule.Message.TaskId is { } taskId ? $"Delivery of task {taskId}" : $"Occurrence {schedule.Message.Occurrence} of schedule {schedule.Message.ScheduleId}",
             State = "ENABLED",
             Target = new ScheduleTarget
             {

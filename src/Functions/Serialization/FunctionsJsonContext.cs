@@ -31,6 +31,8 @@ namespace Functions.Serialization;
 [JsonSerializable(typeof(SchedulerErrorBody))]
 [JsonSerializable(typeof(Functions.TaskStore.TaskCursor))]
 [JsonSerializable(typeof(Functions.Tasks.SweepProgress))]
+[JsonSerializable(typeof(Functions.Tasks.Recurring.RecurringSchedule))]
+[JsonSerializable(typeof(Functions.Tasks.Recurring.RecurringScheduleRequest))]
 [JsonSerializable(typeof(Functions.Tasks.WakeUps.WakeUpMessage))]
 [JsonSerializable(typeof(Functions.Callbacks.CallbackResponse))]
 [JsonSerializable(typeof(Functions.Hosting.Sqs.SqsEvent))]
@@ -45,4 +47,8 @@ namespace Functions.Serialization;
 [JsonSerializable(typeof(Functions.Api.Keys.CreatedKeyResponse))]
 [JsonSerializable(typeof(Functions.Api.Keys.KeyListResponse))]
 [JsonSerializable(typeof(Functions.Api.Signing.SigningSecretResponse))]
+[JsonSerializable(typeof(Functions.Api.Schedules.ScheduleResponse))]
+[JsonSerializable(typeof(Functions.Api.Schedules.ScheduleListResponse))]
+[JsonSerializable(typeof(Functions.Api.Schedules.RunListResponse))]
+[JsonSerializable(typeof(Functions.Api.Schedules.PreviewResponse))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

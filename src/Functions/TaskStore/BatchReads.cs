@@ -5,18 +5,22 @@ using static Functions.TaskStore.TaskItems;
 
 namespace Functions.TaskStore;
 
-/// <summary>Reads tasks by key in one BatchGetItem (up to 100, eventually consistent), retrying the keys DynamoDB leaves unprocessed.</summary>
+/// <summary>Reads items by key in one BatchGetItem (up to 100, eventually consistent), retrying the keys DynamoDB leaves unprocessed.</summary>
 internal static class BatchReads
 {
     /// <summary>The tasks of <paramref name="keys"/> (partition keys), in that order; a task gone meanwhile is left out.</summary>
-    public static async Task<List<TaskRecord>> GetAsync(IAmazonDynamoDB dynamoDb, string tableName, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public static Task<List<TaskRecord>> GetAsync(IAmazonDynamoDB dynamoDb, string tableName, IReadOnlyList<string> keys, CancellationToken cancellationToken) =>
+        GetAsync(dynamoDb, tableName, keys, FromItem, cancellationToken);
+
+    /// <summary>The items of <paramref name="keys"/> as <paramref name="read"/> makes them, in that order; an item gone meanwhile is left out.</summary>
+    public static async Task<List<T>> GetAsync<T>(IAmazonDynamoDB dynamoDb, string tableName, IReadOnlyList<string> keys, Func<Dictionary<string, AttributeValue>, T> read, CancellationToken cancellationToken)
     {
         if (keys.Count == 0)
         {
             return [];
         }
 
-        var found = new Dictionary<string, TaskRecord>(StringComparer.Ordinal);
+        var found = new Dictionary<string, T>(StringComparer.Ordinal);
         var pending = new KeysAndAttributes { Keys = [.. keys.Distinct(StringComparer.Ordinal).Select(Key)] };
         for (var attempt = 0; pending.Keys.Count > 0; attempt++)
         {
@@ -25,7 +29,7 @@ internal static class BatchReads
                 cancellationToken).ConfigureAwait(false);
             foreach (var item in response.Responses?.GetValueOrDefault(tableName) ?? [])
             {
-                found[item[TaskTableSchema.PartitionKey].S] = FromItem(item);
+                found[item[TaskTableSchema.PartitionKey].S] = read(item);
             }
 
             if (response.UnprocessedKeys?.GetValueOrDefault(tableName) is not { Keys.Count: > 0 } unprocessed)

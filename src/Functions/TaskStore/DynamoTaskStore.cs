@@ -25,10 +25,17 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         };
         if (task.IdempotencyKey is null)
         {
-            await dynamoDb.PutItemAsync(
-                new PutItemRequest { TableName = put.TableName, Item = put.Item, ConditionExpression = put.ConditionExpression },
-                cancellationToken).ConfigureAwait(false);
-            return new CreateOutcome(true, null, null);
+            try
+            {
+                await dynamoDb.PutItemAsync(
+                    new PutItemRequest { TableName = put.TableName, Item = put.Item, ConditionExpression = put.ConditionExpression },
+                    cancellationToken).ConfigureAwait(false);
+                return new CreateOutcome(true, null, null);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                return new CreateOutcome(false, task.TaskId, null);
+            }
         }
 
         var keyItem = new Dictionary<string, AttributeValue>
@@ -253,6 +260,25 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
         }
 
         return query.PageAsync(listing, limit, cursor, cancellationToken);
+    }
+
+    public async Task<TaskPage> ListRunsAsync(string scheduleId, int limit, string? cursor, CancellationToken cancellationToken)
+    {
+        var response = await dynamoDb.QueryAsync(
+            new QueryRequest
+            {
+                TableName = settings.TableName,
+                IndexName = TaskTableSchema.ScheduleIndex,
+                KeyConditionExpression = $"{TaskTableSchema.RunOf} = :schedule",
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":schedule"] = S(scheduleId) },
+                ScanIndexForward = false,
+                Limit = limit,
+                ExclusiveStartKey = PartitionCursor.Decode(cursor, "runs/" + scheduleId, TaskTableSchema.RunOf, TaskTableSchema.CreatedAt),
+            },
+            cancellationToken).ConfigureAwait(false);
+        var tasks = await BatchReads.GetAsync(dynamoDb, settings.TableName, [.. (response.Items ?? []).Select(i => i[TaskTableSchema.PartitionKey].S)], cancellationToken).ConfigureAwait(false);
+        var next = response.LastEvaluatedKey is { Count: > 0 } last ? PartitionCursor.Encode(last, "runs/" + scheduleId, TaskTableSchema.RunOf, TaskTableSchema.CreatedAt) : null;
+        return new TaskPage(tasks, next);
     }
 
     public int SweepSegments => TaskTableSchema.Shards;

@@ -48,6 +48,16 @@ public static class TaskItems
             item["headers"] = new AttributeValue { M = task.Headers.ToDictionary(h => h.Key, h => S(h.Value)) };
         }
 
+        if (task.ScheduleId is { } scheduleId)
+        {
+            item[TaskTableSchema.RunOf] = S(scheduleId);
+            item["occurrence"] = S(Timestamps.Format(task.Occurrence ?? task.RunAt));
+            if (task.Late)
+            {
+                item["late"] = new AttributeValue { BOOL = true };
+            }
+        }
+
         SetIfPresent(item, "schedule_name", task.ScheduleName);
         SetIfPresent(item, "schedule_arn", task.ScheduleArn);
         SetIfPresent(item, "idempotency_key", task.IdempotencyKey);
@@ -111,6 +121,9 @@ public static class TaskItems
             LastStatusCode = Number(item, "last_status_code"),
             LastError = Text(item, "last_error") is { Length: > 0 } error ? error : null,
             LeaseUntil = Time(item, "lease_until"),
+            ScheduleId = Text(item, TaskTableSchema.RunOf),
+            Occurrence = Time(item, "occurrence"),
+            Late = item.TryGetValue("late", out var late) && late.BOOL == true,
             SweepAfter = Time(item, TaskTableSchema.SweepAt) is { } sweepAt && Time(item, "run_at") is { } runAt && sweepAt != runAt + TaskRecord.LostAfter ? sweepAt : null,
         };
     }

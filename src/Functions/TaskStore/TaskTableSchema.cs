@@ -6,7 +6,7 @@ namespace Functions.TaskStore;
 /// <summary>
 /// The tasks table, owned here and nowhere else: serverless.template declares it from this definition
 /// (Functions.Template), and the local runner and the tests create it from the same one.
-/// One table, items told apart by a prefixed partition key (<c>task#…</c>, <c>idem#…</c>, <c>apikey#…</c>,
+/// One table, items told apart by a prefixed partition key (<c>task#…</c>, <c>schedule#…</c>, <c>idem#…</c>, <c>apikey#…</c>,
 /// <c>caller#…</c>, callback records), so IAM can scope a function to its own items with dynamodb:LeadingKeys.
 /// No index partition is hot at thousands of tasks a second (docs/capacity.md): every index key is sharded 32 ways by
 /// random bits of the task id, index entries hold keys only (plus the final outcome on by-caller), and a status
@@ -40,6 +40,18 @@ public static class TaskTableSchema
     /// <summary>Every caller's tasks by when the sweeper should look at them: the admin's all-callers list and the sweeper.</summary>
     public const string RunIndex = "by-run";
 
+    /// <summary>On a schedule's run tasks only: the schedule's id, by-schedule's partition key (sparse: one-time tasks are not in it).</summary>
+    public const string RunOf = "run_of";
+
+    /// <summary>A recurring schedule's runs, newest first.</summary>
+    public const string ScheduleIndex = "by-schedule";
+
+    /// <summary>by-run's partition value for schedule items (no '#': no task shard equals it); the sweeper reads it for stalled chains.</summary>
+    public const string ScheduleSweepListing = "schedules";
+
+    /// <summary>by-caller's partition value for one caller's schedule items (no caller name holds '/', no task shard either).</summary>
+    public static string ScheduleListing(string caller) => "schedules/" + caller;
+
     /// <summary>by-caller's partition value for API key items (no '#', so no caller's shard can equal it).</summary>
     public const string KeyListing = "apikeys";
 
@@ -61,6 +73,7 @@ public static class TaskTableSchema
             new AttributeDefinition(CreatedAt, ScalarAttributeType.S),
             new AttributeDefinition(RunShard, ScalarAttributeType.S),
             new AttributeDefinition(SweepAt, ScalarAttributeType.S),
+            new AttributeDefinition(RunOf, ScalarAttributeType.S),
         ],
         KeySchema = [new KeySchemaElement(PartitionKey, KeyType.HASH)],
         GlobalSecondaryIndexes =
@@ -75,6 +88,12 @@ public static class TaskTableSchema
             {
                 IndexName = RunIndex,
                 KeySchema = [new KeySchemaElement(RunShard, KeyType.HASH), new KeySchemaElement(SweepAt, KeyType.RANGE)],
+                Projection = new Projection { ProjectionType = ProjectionType.KEYS_ONLY },
+            },
+            new GlobalSecondaryIndex
+            {
+                IndexName = ScheduleIndex,
+                KeySchema = [new KeySchemaElement(RunOf, KeyType.HASH), new KeySchemaElement(CreatedAt, KeyType.RANGE)],
                 Projection = new Projection { ProjectionType = ProjectionType.KEYS_ONLY },
             },
         ],

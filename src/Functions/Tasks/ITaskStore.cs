@@ -7,7 +7,10 @@ namespace Functions.Tasks;
 /// </summary>
 public interface ITaskStore
 {
-    /// <summary>Writes a new task (pending); with an idempotency key, atomically with the key's record (keys are per caller).</summary>
+    /// <summary>
+    /// Writes a new task (pending); with an idempotency key, atomically with the key's record (keys are per caller).
+    /// A task id that exists already is not written again (a schedule's run made twice): not created, its id returned.
+    /// </summary>
     Task<CreateOutcome> CreateAsync(TaskRecord task, string? fingerprint, CancellationToken cancellationToken);
 
     Task<TaskRecord?> GetAsync(string taskId, CancellationToken cancellationToken);
@@ -33,6 +36,9 @@ public interface ITaskStore
     /// bounded number of tasks per page). Throws <see cref="FormatException"/> for a cursor it did not make for this filter.
     /// </summary>
     Task<TaskPage> ListAsync(TaskFilter filter, int limit, string? cursor, CancellationToken cancellationToken);
+
+    /// <summary>The runs of one recurring schedule, newest first. Throws <see cref="FormatException"/> for a cursor it did not make.</summary>
+    Task<TaskPage> ListRunsAsync(string scheduleId, int limit, string? cursor, CancellationToken cancellationToken);
 
     /// <summary>How many independent segments the sweep listing has (read them in parallel, like a parallel Scan's).</summary>
     int SweepSegments { get; }

@@ -33,6 +33,15 @@ public sealed record TaskRecord
     /// <summary>What went wrong last, if anything: the last attempt's error, or why scheduling failed.</summary>
     public string? LastError { get; init; }
 
+    /// <summary>The recurring schedule this task is a run of (null for a one-time task).</summary>
+    public string? ScheduleId { get; init; }
+
+    /// <summary>The schedule's occurrence this run is for.</summary>
+    public DateTimeOffset? Occurrence { get; init; }
+
+    /// <summary>A catch-up run: made for occurrences missed while nothing could fire them.</summary>
+    public bool Late { get; init; }
+
     /// <summary>While running: until when the claiming forwarder owns the attempt.</summary>
     public DateTimeOffset? LeaseUntil { get; init; }
 

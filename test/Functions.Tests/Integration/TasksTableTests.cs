@@ -21,7 +21,7 @@ public sealed class TasksTableTests(MotoServer moto)
         var described = (await dynamoDb.DescribeTableAsync(table)).Table;
         Assert.Equal(TaskTableSchema.PartitionKey, Assert.Single(described.KeySchema).AttributeName);
         Assert.Equal(
-            new[] { TaskTableSchema.CallerIndex, TaskTableSchema.RunIndex },
+            new[] { TaskTableSchema.CallerIndex, TaskTableSchema.RunIndex, TaskTableSchema.ScheduleIndex },
             described.GlobalSecondaryIndexes.Select(i => i.IndexName).Order(StringComparer.Ordinal));
         var ttl = (await dynamoDb.DescribeTimeToLiveAsync(table)).TimeToLiveDescription;
         Assert.Equal(TaskTableSchema.ExpiresAt, ttl.AttributeName);

@@ -10,6 +10,7 @@ using Functions.Scheduler;
 using Functions.Serialization;
 using Functions.Tasks;
 using Functions.Tasks.Callers;
+using Functions.Tasks.Recurring;
 using Functions.Tasks.Requests;
 using Functions.Tasks.Scheduling;
 using Functions.Tasks.WakeUps;
@@ -49,8 +50,11 @@ internal sealed class DeliveryRig : IDisposable
         _call = call;
         Metrics = new EmfTaskMetrics(new MetricsLog(new ServiceInfo("ForwarderFunction", "test", "1.2.3+abc"), MetricLines, Clock));
         Scheduling = new TaskSchedulingService(new ScheduleRequestValidator(TargetPolicy.FromSetting(null)), Store, wakeUps, Metrics, Clock, _loggers.CreateLogger<TaskSchedulingService>());
+        Schedules = new LocalScheduleStore(Database);
+        Firing = FiringWith(Clock);
+        Recurring = new RecurringScheduleService(new RecurringRequestValidator(new ScheduleRequestValidator(TargetPolicy.FromSetting(null))), Schedules, Store, Firing, wakeUps, Clock, _loggers.CreateLogger<RecurringScheduleService>());
         Forwarding = ForwardingWith(Clock);
-        Sweeper = new LostWakeUpSweeper(Store, wakeUps, Clock, _loggers.CreateLogger<LostWakeUpSweeper>());
+        Sweeper = SweeperWith(Store, Clock);
     }
 
     public const string Group = "rig";
@@ -84,16 +88,25 @@ internal sealed class DeliveryRig : IDisposable
 
     public ForwardingService Forwarding { get; }
 
+    public LocalScheduleStore Schedules { get; }
+
+    public ScheduleFiring Firing { get; }
+
+    public RecurringScheduleService Recurring { get; }
+
     public LostWakeUpSweeper Sweeper { get; }
 
     public WakeUpTimer WakeUps { get; }
 
     /// <summary>A forwarder on its own clock (same store, target and queues), for tests that steer its timers.</summary>
     public ForwardingService ForwardingWith(TimeProvider time) =>
-        new(Store, WakeUps, _call, Backoff, new FailedDeliveries(Queues, Clock, _loggers.CreateLogger<FailedDeliveries>()), Metrics, time, _loggers.CreateLogger<ForwardingService>());
+        new(Store, FiringWith(time), WakeUps, _call, Backoff, new FailedDeliveries(Queues, Clock, _loggers.CreateLogger<FailedDeliveries>()), Metrics, time, _loggers.CreateLogger<ForwardingService>());
 
     /// <summary>A sweeper on its own clock and store, for tests that steer its time.</summary>
-    public LostWakeUpSweeper SweeperWith(ITaskStore store, TimeProvider time) => new(store, WakeUps, time, _loggers.CreateLogger<LostWakeUpSweeper>());
+    public LostWakeUpSweeper SweeperWith(ITaskStore store, TimeProvider time) => new(store, Schedules, FiringWith(time), WakeUps, time, _loggers.CreateLogger<LostWakeUpSweeper>());
+
+    /// <summary>The schedules' firing on its own clock (same stores and wake-ups).</summary>
+    public ScheduleFiring FiringWith(TimeProvider time) => new(Schedules, Store, WakeUps, Metrics, time, _loggers.CreateLogger<ScheduleFiring>());
 
     /// <summary>Schedules a task to <see cref="TargetUrl"/> with the given request fields; the accepted task.</summary>
     public async Task<TaskRecord> ScheduleAsync(string fields, string caller = Caller.BootstrapName)

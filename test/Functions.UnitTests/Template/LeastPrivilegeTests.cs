@@ -47,8 +47,10 @@ public sealed class LeastPrivilegeTests
         ["RotateSigningSecretFunction"] = [$"dynamodb:UpdateItem {Table} keys=caller#*", $"ssm:GetParameter {Secret}", Decrypt],
         ["ForwarderFunction"] =
         [
-            $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*",
+            $"dynamodb:PutItem,dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*",
             $"dynamodb:GetItem {Table} keys=caller#*",
+            // A schedule's firing: the schedule's conditional write, and its run's task.
+            $"dynamodb:PutItem,dynamodb:GetItem {Table} keys=schedule#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
             $"iam:PassRole {Role} to=scheduler.amazonaws.com",
             $"sqs:SendMessage {Delivery}",
@@ -62,10 +64,39 @@ public sealed class LeastPrivilegeTests
             $"dynamodb:Query {Indexes}",
             $"dynamodb:UpdateItem,dynamodb:BatchGetItem {Table} keys=task#*",
             $"dynamodb:PutItem,dynamodb:GetItem {Table} keys=sweep#*",
+            $"dynamodb:GetItem {Table} keys=schedule#*",
             $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
             $"iam:PassRole {Role} to=scheduler.amazonaws.com",
             $"sqs:SendMessage {Delivery}",
         ],
+        ["CreateScheduleFunction"] =
+        [
+            $"dynamodb:PutItem,dynamodb:GetItem,dynamodb:DeleteItem {Table} keys=schedule#*,idem#*",
+            $"dynamodb:GetItem {Table} keys=task#*",
+            $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
+            $"iam:PassRole {Role} to=scheduler.amazonaws.com",
+            $"sqs:SendMessage {Delivery}",
+        ],
+        ["GetScheduleFunction"] = [$"dynamodb:GetItem {Table} keys=schedule#*,task#*"],
+        ["ListSchedulesFunction"] = [$"dynamodb:Query {Indexes}", $"dynamodb:BatchGetItem {Table} keys=schedule#*", $"dynamodb:GetItem {Table} keys=task#*"],
+        ["UpdateScheduleFunction"] =
+        [
+            $"dynamodb:PutItem,dynamodb:GetItem {Table} keys=schedule#*",
+            $"dynamodb:GetItem {Table} keys=task#*",
+            $"scheduler:CreateSchedule,scheduler:GetSchedule,scheduler:DeleteSchedule {Schedules}",
+            $"iam:PassRole {Role} to=scheduler.amazonaws.com",
+            $"sqs:SendMessage {Delivery}",
+        ],
+        ["DeleteScheduleFunction"] = [$"dynamodb:GetItem,dynamodb:DeleteItem {Table} keys=schedule#*", $"dynamodb:DeleteItem {Table} keys=idem#*", $"scheduler:DeleteSchedule {Schedules}"],
+        ["ListScheduleRunsFunction"] = [$"dynamodb:GetItem {Table} keys=schedule#*", $"dynamodb:Query {Indexes}", $"dynamodb:BatchGetItem {Table} keys=task#*"],
+        ["RunScheduleFunction"] =
+        [
+            $"dynamodb:PutItem,dynamodb:GetItem {Table} keys=schedule#*,task#*",
+            $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
+            $"iam:PassRole {Role} to=scheduler.amazonaws.com",
+            $"sqs:SendMessage {Delivery}",
+        ],
+        ["PreviewScheduleFunction"] = [],
         ["TaskCallbackFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],
         ["PaymentReminderFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],
         ["WelcomeEmailFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],

@@ -112,4 +112,8 @@ public sealed record ProblemDetails
     /// <summary>Extension: that task's status (e.g. why it cannot be cancelled).</summary>
     [JsonPropertyName("task_status")]
     public string? TaskStatus { get; init; }
+
+    /// <summary>Extension: the recurring schedule the problem is about, when there is one.</summary>
+    [JsonPropertyName("schedule_id")]
+    public string? ScheduleId { get; init; }
 }

@@ -7,7 +7,9 @@ namespace Functions.Hosting.Http;
 /// </summary>
 public sealed class RouteTable(IEnumerable<FunctionDescriptor> functions)
 {
-    private readonly FunctionDescriptor[] _functions = [.. functions.Where(f => f.Route is { IsDefault: false })];
+    // Most specific first, as API Gateway matches: a literal segment wins over a path variable in the same place
+    // (GET /api/v1/schedules/preview before GET /api/v1/schedules/{schedule_id}).
+    private readonly FunctionDescriptor[] _functions = [.. functions.Where(f => f.Route is { IsDefault: false }).OrderBy(f => Specificity(f.Route!.Template), StringComparer.Ordinal)];
     private readonly FunctionDescriptor? _default = functions.FirstOrDefault(f => f.Route is { IsDefault: true });
 
     public static RouteTable FromCatalog() => new(FunctionCatalog.All);
@@ -36,6 +38,10 @@ public sealed class RouteTable(IEnumerable<FunctionDescriptor> functions)
 
         return new RouteMatch(_default, null, allowed.Count == 0 ? null : string.Join(", ", allowed.Distinct().Order(StringComparer.Ordinal)));
     }
+
+    /// <summary>A sort key that puts a literal segment before a variable one at the first place two templates differ.</summary>
+    private static string Specificity(string template) =>
+        string.Concat(template.Split('/').Select(segment => segment.StartsWith('{') ? "1" : "0"));
 
     /// <summary>The answer to a request no route serves: 405 with Allow when the path has routes for other methods, else 404.</summary>
     public HttpApiResponse Unmatched(string method, string path, string? requestId)

@@ -14,10 +14,10 @@ public abstract record ScheduleResult
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : ScheduleResult;
 
     /// <summary>The idempotency key names a task made from a different request.</summary>
-    public sealed record KeyReused(string ExistingTaskId) : ScheduleResult;
+    public sealed record KeyReused(string ExistingId) : ScheduleResult;
 
     /// <summary>The idempotency key's first request is still being accepted (its task not yet readable): try again shortly.</summary>
-    public sealed record KeyInFlight(string ExistingTaskId) : ScheduleResult;
+    public sealed record KeyInFlight(string ExistingId) : ScheduleResult;
 
     /// <summary>Arming the task's wake-up failed; the task ended failed. Busy (throttled): the caller may retry later.</summary>
     public sealed record WakeUpFailed(TaskRecord? Task, string ErrorType, bool Busy) : ScheduleResult;

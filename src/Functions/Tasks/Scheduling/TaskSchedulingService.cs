@@ -109,21 +109,21 @@ public sealed partial class TaskSchedulingService(
     {
         if (created.ExistingFingerprint != fingerprint)
         {
-            return new ScheduleResult.KeyReused(created.ExistingTaskId!);
+            return new ScheduleResult.KeyReused(created.ExistingId!);
         }
 
         // The key and its task are written in one transaction; a store that shows the key a moment before its task
         // (an emulator under load does) gets a short wait, then "in flight" (409) rather than a wrong answer.
-        var existing = await store.GetAsync(created.ExistingTaskId!, cancellationToken).ConfigureAwait(false);
+        var existing = await store.GetAsync(created.ExistingId!, cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; existing is null && attempt < 3; attempt++)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(25 << attempt), time, cancellationToken).ConfigureAwait(false);
-            existing = await store.GetAsync(created.ExistingTaskId!, cancellationToken).ConfigureAwait(false);
+            existing = await store.GetAsync(created.ExistingId!, cancellationToken).ConfigureAwait(false);
         }
 
-        LogReplayed(logger, created.ExistingTaskId!);
+        LogReplayed(logger, created.ExistingId!);
         // As first answered: minutes counted from when the task was accepted, not from this replay.
-        return existing is null ? new ScheduleResult.KeyInFlight(created.ExistingTaskId!) : Accepted(existing, replayed: true, timing, existing.CreatedAt);
+        return existing is null ? new ScheduleResult.KeyInFlight(created.ExistingId!) : Accepted(existing, replayed: true, timing, existing.CreatedAt);
     }
 
     /// <summary>

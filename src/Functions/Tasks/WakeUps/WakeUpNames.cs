@@ -14,4 +14,10 @@ public static class WakeUpNames
 
     /// <summary>A wake-up armed again for <paramref name="wakeAt"/> (woken early, or the lost one replaced).</summary>
     public static string Rearm(string taskId, int attempt, DateTimeOffset wakeAt) => $"task-{taskId}-{attempt}-w{wakeAt.ToUnixTimeSeconds()}";
+
+    /// <summary>The wake-up of a recurring schedule's occurrence: <c>sched-{id}-{unix seconds}</c> (49 characters).</summary>
+    public static string Occurrence(string scheduleId, DateTimeOffset occurrence) => $"sched-{scheduleId}-{occurrence.ToUnixTimeSeconds()}";
+
+    /// <summary>An occurrence's wake-up armed again for <paramref name="wakeAt"/> (woken early, or re-armed by the sweeper).</summary>
+    public static string OccurrenceRearm(string scheduleId, DateTimeOffset occurrence, DateTimeOffset wakeAt) => $"{Occurrence(scheduleId, occurrence)}-w{wakeAt.ToUnixTimeSeconds()}";
 }

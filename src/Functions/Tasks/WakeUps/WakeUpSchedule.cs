@@ -1,4 +1,4 @@
 namespace Functions.Tasks.WakeUps;
 
-/// <summary>A one-time schedule that wakes the forwarder for <see cref="TaskId"/> at <see cref="FireAt"/>.</summary>
-public sealed record WakeUpSchedule(string Name, string TaskId, DateTimeOffset FireAt);
+/// <summary>A one-time schedule that sends <see cref="Message"/> to the forwarder at <see cref="FireAt"/>.</summary>
+public sealed record WakeUpSchedule(string Name, WakeUpMessage Message, DateTimeOffset FireAt);

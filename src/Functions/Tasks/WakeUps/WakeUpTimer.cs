@@ -13,15 +13,19 @@ public sealed class WakeUpTimer(IWakeUpSchedules schedules, IQueuedWakeUps queue
     /// <param name="scheduleName">The schedule's name, should one be needed (<see cref="WakeUpNames"/>): unique per wake-up.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the call to the service.</param>
-    public async Task<ArmedWakeUp> ArmAsync(string taskId, DateTimeOffset wakeAt, string scheduleName, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<ArmedWakeUp> ArmAsync(string taskId, DateTimeOffset wakeAt, string scheduleName, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ArmAsync(new WakeUpMessage { TaskId = taskId }, wakeAt, scheduleName, now, cancellationToken);
+
+    /// <summary>Arms a wake-up that carries <paramref name="message"/> (a task's, or a recurring schedule's occurrence).</summary>
+    public async Task<ArmedWakeUp> ArmAsync(WakeUpMessage message, DateTimeOffset wakeAt, string scheduleName, DateTimeOffset now, CancellationToken cancellationToken)
     {
         switch (WakeUpPlan.For(wakeAt, now, precision))
         {
             case WakeUpPlan.Queued(var delay):
-                await queue.SendAsync(new WakeUpMessage { TaskId = taskId }, delay, cancellationToken).ConfigureAwait(false);
+                await queue.SendAsync(message, delay, cancellationToken).ConfigureAwait(false);
                 return new ArmedWakeUp(null, Queued: true);
             case WakeUpPlan.Scheduled(var fireAt):
-                var arn = await schedules.CreateAsync(new WakeUpSchedule(scheduleName, taskId, fireAt), cancellationToken).ConfigureAwait(false);
+                var arn = await schedules.CreateAsync(new WakeUpSchedule(scheduleName, message, fireAt), cancellationToken).ConfigureAwait(false);
                 return new ArmedWakeUp(arn, Queued: false);
             default:
                 throw new InvalidOperationException("Unknown wake-up plan.");

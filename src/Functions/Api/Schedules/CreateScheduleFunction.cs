@@ -1,0 +1,30 @@
+using Functions.Hosting;
+using Functions.Hosting.Annotations;
+using Functions.Hosting.Http;
+using Functions.Api.Tasks;
+using Functions.Serialization;
+using Functions.Tasks.Recurring;
+
+namespace Functions.Api.Schedules;
+
+/// <summary><c>POST /api/v1/schedules</c>: a recurring schedule (cron or rate, in a time zone); 201 with Location.</summary>
+public sealed class CreateScheduleFunction(RecurringScheduleService schedules, CallbackUrl callbackUrl)
+{
+    [LambdaFunction("CreateScheduleFunction", MemorySize = 256, Timeout = 15, Description = "Creates a recurring schedule and arms its first wake-up.")]
+    [HttpApi("POST", "/api/v1/schedules")]
+    [RequiresApiToken]
+    [UsesTaskTable(TableAccess.Create | TableAccess.Read | TableAccess.Delete, "schedule#*", "idem#*")]
+    [UsesTaskTable(TableAccess.Read, "task#*")]
+    [UsesScheduler(SchedulerAccess.Create)]
+    [UsesDeliveryQueue]
+    public async Task<HttpApiResponse> Create(HttpApiRequest request, InvocationContext context)
+    {
+        if (!JsonBody.TryRead(request, context, FunctionsJsonContext.Default.RecurringScheduleRequest, out var body, out var invalid))
+        {
+            return invalid;
+        }
+
+        var outcome = await schedules.CreateAsync(body, request.CallerOf(), callbackUrl.For(request), context.CancellationToken).ConfigureAwait(false);
+        return ScheduleResults.Saved(outcome, null, context.RequestId);
+    }
+}

@@ -1,0 +1,271 @@
+using Functions.Tasks.WakeUps;
+using Microsoft.Extensions.Logging;
+
+namespace Functions.Tasks.Recurring;
+
+/// <summary>
+/// What a schedule's wake-up means: the chain of one-time wake-ups through the second-precision path, each firing
+/// arming the next. Wake-ups come at least once, so every step is safe to repeat. A firing is one conditional write
+/// of the schedule (its version): the next occurrence, the run it makes, what it skipped; only the wake-up armed for
+/// <see cref="RecurringSchedule.NextRunAt"/> can make it, so a duplicate or a stale wake-up makes nothing. Then the
+/// next wake-up is armed and the run's task is created under an id that follows from (schedule, occurrence)
+/// (<see cref="ScheduleIds.RunId"/>), so however often that is repeated there is one run; the caller (the forwarder)
+/// then delivers it like any task. If the invocation dies after the write, its retry finds the firing recorded
+/// (<see cref="ScheduleRun.WokenFor"/>) and finishes it; if everything is lost, the sweeper re-arms the chain.
+/// </summary>
+public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore tasks, WakeUpTimer wakeUps, ITaskMetrics metrics, TimeProvider time, ILogger<ScheduleFiring> logger)
+{
+    /// <summary>An occurrence fired later than this after its time was missed (the runner stopped, a wake-up lost): catch_up decides.</summary>
+    public static readonly TimeSpan MissedAfter = TimeSpan.FromMinutes(1);
+
+    /// <summary>A wake-up earlier than this before its occurrence arms the rest of the wait instead (as the forwarder does for a task).</summary>
+    public static readonly TimeSpan MaxEarly = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many missed occurrences one firing reads at most (a week of a minute cron is 10,080).</summary>
+    public const int MaxMissedScan = 200_000;
+
+    private const int ScanBatch = 256;
+
+    /// <summary>Handles the wake-up armed for <paramref name="wokenFor"/>; the id of the run to deliver now, if it made (or had made) one.</summary>
+    public async Task<string?> FireAsync(string scheduleId, DateTimeOffset wokenFor, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var schedule = await schedules.GetAsync(scheduleId, cancellationToken).ConfigureAwait(false);
+            if (schedule is null)
+            {
+                LogGone(logger, scheduleId);
+                return null;
+            }
+
+            if (schedule.State != ScheduleState.Enabled || schedule.NextRunAt != wokenFor)
+            {
+                return await FinishRecordedAsync(schedule, wokenFor, cancellationToken).ConfigureAwait(false);
+            }
+
+            var now = time.GetUtcNow();
+            if (wokenFor - now > MaxEarly)
+            {
+                // Woken early (a long wait's schedule, or a queue delay capped at 15 minutes): arm the rest.
+                await wakeUps.ArmAsync(WakeUp(schedule, wokenFor), wokenFor, WakeUpNames.OccurrenceRearm(scheduleId, wokenFor, wokenFor), now, cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+
+            var fired = await DecideAsync(schedule, wokenFor, now, cancellationToken).ConfigureAwait(false);
+            var written = await schedules.ReplaceAsync(fired, cancellationToken).ConfigureAwait(false);
+            if (written is null)
+            {
+                // Edited, paused or fired by a duplicate meanwhile: look again (a few times; then the invocation's retry does).
+                if (attempt >= 4)
+                {
+                    throw new InvalidOperationException($"Schedule {scheduleId} kept changing while it fired.");
+                }
+
+                continue;
+            }
+
+            var run = written.LastRun is { } last && last.WokenFor == wokenFor ? last : null;
+            var (firedFor, nextText) = (Timestamps.Format(wokenFor), written.NextRunAt is { } n ? Timestamps.Format(n) : null);
+            LogFired(logger, scheduleId, firedFor, run?.TaskId, nextText);
+            await ArmNextAsync(written, now, cancellationToken).ConfigureAwait(false);
+            if (run is not null)
+            {
+                await CreateRunAsync(written, run, now, cancellationToken).ConfigureAwait(false);
+            }
+
+            return run?.TaskId;
+        }
+    }
+
+    /// <summary>Arms the wake-up of the schedule's next occurrence (none when it has none); records an EventBridge schedule's ARN.</summary>
+    public async Task ArmNextAsync(RecurringSchedule schedule, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.State != ScheduleState.Enabled || schedule.NextRunAt is not { } next)
+        {
+            return;
+        }
+
+        var armed = await wakeUps.ArmAsync(WakeUp(schedule, next), next, WakeUpNames.Occurrence(schedule.ScheduleId, next), now, cancellationToken).ConfigureAwait(false);
+        if (armed.ScheduleArn is { } arn)
+        {
+            // Best effort: a schedule that changed meanwhile has armed its own wake-up.
+            await schedules.ReplaceAsync(schedule with { WakeUpArn = arn }, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Arms a wake-up for the occurrence a stalled chain is waiting on, now (the sweeper): its firing applies catch_up.</summary>
+    public async Task RearmStalledAsync(RecurringSchedule schedule, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        if (schedule.State == ScheduleState.Enabled && schedule.NextRunAt is { } next)
+        {
+            await wakeUps.ArmAsync(WakeUp(schedule, next), now, WakeUpNames.OccurrenceRearm(schedule.ScheduleId, next, now), now, cancellationToken).ConfigureAwait(false);
+            var waitingOn = Timestamps.Format(next);
+            LogRearmed(logger, schedule.ScheduleId, waitingOn);
+        }
+    }
+
+    /// <summary>The run task of <paramref name="run"/>, with the schedule's target as it is now; created once, however often asked.</summary>
+    public async Task<bool> CreateRunAsync(RecurringSchedule schedule, ScheduleRun run, DateTimeOffset now, CancellationToken cancellationToken, string? wakeUpName = null)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(run);
+        var created = await tasks.CreateAsync(
+            new TaskRecord
+            {
+                TaskId = run.TaskId,
+                Caller = schedule.Caller,
+                Status = TaskState.Pending,
+                RunAt = run.RunAt,
+                Url = schedule.Url,
+                Method = schedule.Method,
+                Headers = new Dictionary<string, string>(schedule.Headers, StringComparer.OrdinalIgnoreCase),
+                Data = schedule.Data,
+                MaxAttempts = schedule.MaxAttempts,
+                TimeoutSeconds = schedule.TimeoutSeconds,
+                CreatedAt = now,
+                UpdatedAt = now,
+                ScheduleName = wakeUpName,
+                ScheduleId = schedule.ScheduleId,
+                Occurrence = run.Occurrence,
+                Late = run.Late,
+            },
+            null,
+            cancellationToken).ConfigureAwait(false);
+        if (created.Created)
+        {
+            metrics.Scheduled(run.TaskId);
+        }
+
+        return created.Created;
+    }
+
+    /// <summary>
+    /// A wake-up for an occurrence the schedule is no longer waiting on. If this wake-up's firing was recorded (its
+    /// invocation died after the write, and this is its retry or a duplicate), the rest of that firing is done again
+    /// (each step is idempotent) and its run delivered; otherwise it is stale and does nothing.
+    /// </summary>
+    private async Task<string?> FinishRecordedAsync(RecurringSchedule schedule, DateTimeOffset wokenFor, CancellationToken cancellationToken)
+    {
+        if (schedule.LastRun is not { } run || run.WokenFor != wokenFor)
+        {
+            var (staleFor, state) = (Timestamps.Format(wokenFor), ScheduleNames.Of(schedule.State));
+            LogStale(logger, schedule.ScheduleId, staleFor, state);
+            return null;
+        }
+
+        // The run's task is created after the next wake-up is armed: while it is missing, arming may not have happened.
+        if (await tasks.GetAsync(run.TaskId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            var now = time.GetUtcNow();
+            await ArmNextAsync(schedule, now, cancellationToken).ConfigureAwait(false);
+            await CreateRunAsync(schedule, run, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return run.TaskId;
+    }
+
+    /// <summary>
+    /// The schedule after this firing: every occurrence from <paramref name="wokenFor"/> up to now is due. The latest
+    /// runs on time if it is within <see cref="MissedAfter"/>; older ones were missed. Under catch_up latest, missed
+    /// occurrences are folded into one run of the latest (late, run now, when even the latest was missed); under none
+    /// they make no run. Under overlap skip, no run is made while the previous one is unfinished.
+    /// </summary>
+    private async Task<RecurringSchedule> DecideAsync(RecurringSchedule schedule, DateTimeOffset wokenFor, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var missed = new List<DateTimeOffset>();
+        var missedCount = 0;
+        var latest = wokenFor;
+        DateTimeOffset? next = null;
+        for (var cursor = wokenFor; next is null && missedCount < MaxMissedScan;)
+        {
+            var batch = ScheduleTimes.After(schedule, cursor, ScanBatch);
+            foreach (var occurrence in batch)
+            {
+                if (occurrence > now)
+                {
+                    next = occurrence;
+                    break;
+                }
+
+                Keep(missed, latest);
+                missedCount++;
+                latest = occurrence;
+            }
+
+            if (batch.Count < ScanBatch)
+            {
+                break;
+            }
+
+            cursor = batch[^1];
+        }
+
+        var skipped = missed.Select(o => new SkippedRun(o, "missed")).ToList();
+        ScheduleRun? run = null;
+        if (now - latest <= MissedAfter)
+        {
+            run = new ScheduleRun(ScheduleIds.RunId(schedule.ScheduleId, latest), latest, latest, wokenFor, Late: missedCount > 0 && schedule.CatchUp == CatchUpPolicy.Latest);
+        }
+        else if (schedule.CatchUp == CatchUpPolicy.Latest)
+        {
+            run = new ScheduleRun(ScheduleIds.RunId(schedule.ScheduleId, latest), latest, now, wokenFor, Late: true);
+        }
+        else
+        {
+            skipped.Add(new SkippedRun(latest, "missed"));
+            missedCount++;
+        }
+
+        if (run is not null && schedule.Overlap == OverlapPolicy.Skip && schedule.LastRun is { } previous
+            && await tasks.GetAsync(previous.TaskId, cancellationToken).ConfigureAwait(false) is { } previousTask
+            && !TaskStateMachine.IsFinal(previousTask.Status))
+        {
+            var skippedFor = Timestamps.Format(run.Occurrence);
+            LogOverlap(logger, schedule.ScheduleId, skippedFor, previous.TaskId);
+            skipped.Add(new SkippedRun(run.Occurrence, "overlap"));
+            missedCount++;
+            run = null;
+        }
+
+        return schedule with
+        {
+            State = next is null ? ScheduleState.Ended : ScheduleState.Enabled,
+            NextRunAt = next,
+            WakeUpName = next is { } n ? WakeUpNames.Occurrence(schedule.ScheduleId, n) : null,
+            WakeUpArn = null,
+            LastRun = run ?? schedule.LastRun,
+            Skipped = [.. schedule.Skipped.Concat(skipped).TakeLast(RecurringSchedule.SkippedKept)],
+            SkippedCount = schedule.SkippedCount + missedCount,
+            UpdatedAt = now,
+        };
+    }
+
+    private static void Keep(List<DateTimeOffset> missed, DateTimeOffset occurrence)
+    {
+        missed.Add(occurrence);
+        if (missed.Count > RecurringSchedule.SkippedKept)
+        {
+            missed.RemoveAt(0);
+        }
+    }
+
+    private static WakeUpMessage WakeUp(RecurringSchedule schedule, DateTimeOffset occurrence) =>
+        new() { ScheduleId = schedule.ScheduleId, Occurrence = Timestamps.Format(occurrence) };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Woken for schedule {ScheduleId}, which no longer exists; nothing to do")]
+    private static partial void LogGone(ILogger logger, string scheduleId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Woken for occurrence {Occurrence} of schedule {ScheduleId}, which is {State} and not waiting on it; nothing to do")]
+    private static partial void LogStale(ILogger logger, string scheduleId, string occurrence, string state);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId} fired for {Occurrence}: run {RunId}, next occurrence {NextRunAt}")]
+    private static partial void LogFired(ILogger logger, string scheduleId, string occurrence, string? runId, string? nextRunAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {ScheduleId} skipped {Occurrence}: its previous run {TaskId} is unfinished (overlap skip)")]
+    private static partial void LogOverlap(ILogger logger, string scheduleId, string occurrence, string taskId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {ScheduleId} was still waiting on {Occurrence} past its time; armed a new wake-up")]
+    private static partial void LogRearmed(ILogger logger, string scheduleId, string occurrence);
+}
