@@ -31,6 +31,16 @@ public sealed class InvokeCommandTests : IDisposable
             // API Gateway's default route: a path no route serves.
             ("not-found.json", "NotFoundFunction", 404),
             ("forwarder-schedule-input.json", "ForwarderFunction", null),
+            ("create-schedule.json", "CreateScheduleFunction", 201),
+            ("list-schedules.json", "ListSchedulesFunction", 200),
+            ("preview-schedule.json", "PreviewScheduleFunction", 200),
+            // The sample schedule id is not one created here.
+            ("get-schedule.json", "GetScheduleFunction", 404),
+            ("pause-schedule.json", "UpdateScheduleFunction", 404),
+            ("run-schedule.json", "RunScheduleFunction", 404),
+            ("list-schedule-runs.json", "ListScheduleRunsFunction", 404),
+            ("delete-schedule.json", "DeleteScheduleFunction", 404),
+            ("forwarder-schedule-occurrence.json", "ForwarderFunction", null),
             ("authorizer.json", "AuthorizerFunction", null),
             ("forwarder-sqs-batch.json", "ForwarderFunction", null),
         };
@@ -62,6 +72,11 @@ public sealed class InvokeCommandTests : IDisposable
         var list = await InvokeAsync("ListTasksFunction", "--event", Path.Combine(Repository.Root, "events", "list-tasks.json"));
         using var listed = JsonDocument.Parse(JsonDocument.Parse(list.Output).RootElement.GetProperty("body").GetString()!);
         Assert.NotEmpty(listed.RootElement.GetProperty("tasks").EnumerateArray());
+
+        // And the schedule the create event made is in the schedule list.
+        var schedules = await InvokeAsync("ListSchedulesFunction", "--event", Path.Combine(Repository.Root, "events", "list-schedules.json"));
+        using var listedSchedules = JsonDocument.Parse(JsonDocument.Parse(schedules.Output).RootElement.GetProperty("body").GetString()!);
+        Assert.Equal("weekday-report", Assert.Single(listedSchedules.RootElement.GetProperty("schedules").EnumerateArray()).GetProperty("name").GetString());
     }
 
     [Fact]

@@ -16,6 +16,14 @@ public sealed class SampleEventTests
     [InlineData("list-tasks.json", "ListTasksFunction")]
     [InlineData("task-callback.json", "TaskCallbackFunction")]
     [InlineData("not-found.json", "NotFoundFunction")]
+    [InlineData("create-schedule.json", "CreateScheduleFunction")]
+    [InlineData("get-schedule.json", "GetScheduleFunction")]
+    [InlineData("list-schedules.json", "ListSchedulesFunction")]
+    [InlineData("pause-schedule.json", "UpdateScheduleFunction")]
+    [InlineData("delete-schedule.json", "DeleteScheduleFunction")]
+    [InlineData("list-schedule-runs.json", "ListScheduleRunsFunction")]
+    [InlineData("run-schedule.json", "RunScheduleFunction")]
+    [InlineData("preview-schedule.json", "PreviewScheduleFunction")]
     public void AnHttpSampleEvent_IsPayload20_ForItsFunctionsRoute(string file, string function)
     {
         var request = JsonSerializer.Deserialize(Repository.Event(file), FunctionsJsonContext.Default.HttpApiRequest)!;
@@ -48,5 +56,16 @@ public sealed class SampleEventTests
         Assert.Equal(32, input.TaskId!.Length);
         var body = JsonSerializer.Deserialize(Assert.Single(batch.Records!).Body!, FunctionsJsonContext.Default.WakeUpMessage)!;
         Assert.Equal(input.TaskId, body.TaskId);
+    }
+
+    [Fact]
+    public void TheScheduleOccurrenceSampleEvent_NamesAScheduleAndAnOccurrence()
+    {
+        var input = JsonSerializer.Deserialize(Repository.Event("forwarder-schedule-occurrence.json"), FunctionsJsonContext.Default.WakeUpMessage)!;
+
+        Assert.True(input.IsComplete);
+        Assert.Null(input.TaskId);
+        Assert.True(Functions.Tasks.TaskIds.IsValid(input.ScheduleId));
+        Assert.Equal(System.DateTimeOffset.Parse("2026-12-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), Functions.Tasks.Timestamps.Parse(input.Occurrence!));
     }
 }
