@@ -81,6 +81,60 @@ public sealed class RunnerProcessTests(MotoServer moto)
         }
     }
 
+    /// <summary>
+    /// Issue 11's process test, in both modes at once (each has its own runner, data and target): a schedule firing
+    /// every minute, made before a restart of the runner, delivers its next two occurrences each within one second
+    /// of its minute, as the runs its API lists; paused, it delivers nothing at the next minute (a one-time sentinel
+    /// due after that minute proves the time has passed).
+    /// </summary>
+    [Fact]
+    public async Task AScheduleEveryMinute_DeliversTwoRunsWithinASecondOfTheirMinute_ThenPausedDeliversNone()
+    {
+        await Task.WhenAll(EveryMinuteAsync("embedded"), EveryMinuteAsync("aws"));
+    }
+
+    private async Task EveryMinuteAsync(string mode)
+    {
+        await using var target = await TargetServer.StartAsync();
+        await using var session = new Session(moto, mode);
+        await session.StartAsync();
+        using var created = await session.Http.PostAsync("/api/v1/schedules", new StringContent($$$"""{"schedule_expression": "cron(* * * * ? *)", "url": "{{{target.BaseUrl}}}/minute", "data": {"report": "m"}}""", Encoding.UTF8, "application/json"));
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.True(created.StatusCode == System.Net.HttpStatusCode.Created, $"{mode}: {body}");
+        using var schedule = JsonDocument.Parse(body);
+        var id = schedule.RootElement.GetProperty("schedule_id").GetString()!;
+        var first = DateTimeOffset.Parse(schedule.RootElement.GetProperty("next_runs")[0].GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+
+        // The chain outlives the runner: its first wake-up was armed before the restart.
+        await session.RestartAsync();
+        await Poll.UntilAsync(() => target.Hits.Count >= 2, TimeSpan.FromSeconds(150), $"{mode}: two runs");
+        using var paused = await session.Http.PatchAsync($"/api/v1/schedules/{id}", new StringContent("""{"state": "paused"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, paused.StatusCode);
+
+        var hits = target.Hits.ToList();
+        Assert.Equal(2, hits.Count);
+        for (var i = 0; i < 2; i++)
+        {
+            var minute = first.AddMinutes(i);
+            Assert.True(hits[i].At - minute >= TimeSpan.FromMilliseconds(-20) && hits[i].At - minute <= TimeSpan.FromSeconds(1), $"{mode}: run {i + 1} at {hits[i].At:O} for {minute:O}");
+        }
+
+        var runs = await session.Http.GetFromJsonAsync<JsonElement>($"/api/v1/schedules/{id}/runs");
+        var listed = runs.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(hits.Select(h => h.Headers["webhook-id"]).Reverse(), listed.Select(r => r.GetProperty("task_id").GetString()));
+        Assert.All(listed, r => Assert.Equal("succeeded", r.GetProperty("status").GetString()));
+        Assert.Equal(
+            [first.AddMinutes(1), first],
+            listed.Select(r => DateTimeOffset.Parse(r.GetProperty("occurrence").GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
+
+        // Paused: the next minute passes with no run. The sentinel is due two seconds after it.
+        var nextMinute = first.AddMinutes(2);
+        var (sentinel, _) = await session.ScheduleAsync(target.BaseUrl + "/sentinel", (int)Math.Ceiling((nextMinute - DateTimeOffset.UtcNow).TotalSeconds) + 2);
+        await Poll.UntilAsync(async () => await StatusAsync(session, sentinel) == "succeeded", TimeSpan.FromSeconds(90), $"{mode}: the sentinel delivered");
+        Assert.Equal(["/minute", "/minute", "/sentinel"], target.Hits.Select(h => h.Path));
+        Assert.Equal("paused", (await session.Http.GetFromJsonAsync<JsonElement>($"/api/v1/schedules/{id}")).GetProperty("state").GetString());
+    }
+
     private static async Task<string?> StatusAsync(Session session, string id) =>
         (await session.TaskAsync(id)).GetProperty("status").GetString();
 
