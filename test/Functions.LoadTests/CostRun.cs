@@ -42,7 +42,7 @@ internal static class CostRun
         await VariantAsync(moto, "second", "three attempts", 5, quiet: true);
         foreach (var precision in new[] { "minute", "second" })
         {
-            foreach (var variant in new[] { "reference", "idempotency key", "three attempts" })
+            foreach (var variant in new[] { "reference", "idempotency key", "three attempts", "recurring, every minute", "recurring, hourly" })
             {
                 await VariantAsync(moto, precision, variant, tasks);
             }
@@ -53,8 +53,9 @@ internal static class CostRun
     {
         // Twice: once with every DynamoDB request's units metered (which reads items around each write and so slows
         // the functions down), once unmetered for the functions' own time.
-        var metered = await PassAsync(moto, precision, variant, tasks, meterUnits: true);
-        var timed = await PassAsync(moto, precision, variant, tasks, meterUnits: false);
+        var pass = variant.StartsWith("recurring", StringComparison.Ordinal) ? (Func<Moto, string, string, int, bool, Task<Pass>>)RecurringPassAsync : PassAsync;
+        var metered = await pass(moto, precision, variant, tasks, true);
+        var timed = await pass(moto, precision, variant, tasks, false);
         if (!quiet)
         {
             Report(precision, variant, tasks, metered, timed);
@@ -151,6 +152,61 @@ internal static class CostRun
         return new Pass(finals, target.Hits, apiRequests, schedulerInvocations, queueDeliveries, modelledWaitMs, scheduleRun, forwarderRun);
     }
 
+    /// <summary>
+    /// Runs of one recurring schedule (<c>rate(1 minute)</c> or <c>rate(1 hour)</c>, the reference task's target and
+    /// data): created once (its request and invocation counted, spread over the runs), then every wake-up fired in
+    /// time order until <paramref name="runs"/> runs have succeeded. A run is a task; what it costs is per run.
+    /// </summary>
+    private static async Task<Pass> RecurringPassAsync(Moto moto, string precision, string variant, int runs, bool meterUnits)
+    {
+        var settings = Scenarios.Settings(moto.Endpoint, Guid.NewGuid().ToString("N")[..10]);
+        settings[SettingNames.DeliveryPrecision] = precision;
+        settings[SettingNames.LogLevel] = "INFO";
+        await Scenarios.PrepareAsync(settings);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var target = await Target.StartAsync(TimeSpan.FromMilliseconds(100), failFirst: 0);
+        var wakeUps = new PendingWakeUps();
+        var createRun = new FunctionRun("CreateScheduleFunction", settings, clock, moto.Endpoint, wakeUps, meterUnits);
+        var forwarderRun = new FunctionRun("ForwarderFunction", settings, clock, moto.Endpoint, wakeUps, meterUnits);
+        using var plainDynamo = new AmazonDynamoDBClient(new Amazon.Runtime.BasicAWSCredentials("testing", "testing"), new AmazonDynamoDBConfig { ServiceURL = moto.Endpoint, AuthenticationRegion = "ap-northeast-2" });
+        var store = new Functions.TaskStore.DynamoTaskStore(plainDynamo, new Functions.TaskStore.TaskStoreSettings(settings[SettingNames.TableName]!, TimeSpan.FromDays(30)), clock);
+        var every = variant.EndsWith("minute", StringComparison.Ordinal) ? "rate(1 minute)" : "rate(1 hour)";
+        var created = await createRun.InvokeAsync(HttpEvent($"{{\"schedule_expression\": \"{every}\", \"url\": \"{target.Url}/hook\", \"data\": {Data}}}", "/api/v1/schedules"));
+        var scheduleId = JsonNode.Parse(JsonNode.Parse(created)!["body"]!.GetValue<string>())!["schedule_id"]!.GetValue<string>();
+        var (schedulerInvocations, queueDeliveries, modelledWaitMs, succeeded) = (0, 0, 0.0, 0);
+        for (var guard = 0; succeeded < runs && guard < runs * 10; guard++)
+        {
+            var next = wakeUps.TakeEarliest() ?? throw new InvalidOperationException($"schedule {scheduleId} has no wake-up pending");
+            if (next.At > clock.GetUtcNow())
+            {
+                clock.SetUtcNow(next.At);
+            }
+
+            if (next.FromQueue)
+            {
+                // As for a task: the forwarder waits out the last stretch to the occurrence (modelled, see above).
+                queueDeliveries++;
+                var occurrence = JsonNode.Parse(next.Body)?["occurrence"]?.GetValue<string>() is { } text ? Timestamps.Parse(text) : (DateTimeOffset?)null;
+                if (occurrence is { } due && due > clock.GetUtcNow() && due - clock.GetUtcNow() <= Functions.Forwarder.ForwardingService.MaxInvocationWait)
+                {
+                    modelledWaitMs += (due - clock.GetUtcNow()).TotalMilliseconds;
+                    clock.SetUtcNow(due);
+                }
+
+                await forwarderRun.InvokeAsync(SqsEvent(next.Body));
+            }
+            else
+            {
+                schedulerInvocations++;
+                await forwarderRun.InvokeAsync(next.Body);
+            }
+
+            succeeded = (await store.ListRunsAsync(scheduleId, runs + 10, null, CancellationToken.None)).Tasks.Count(t => t.Status == TaskState.Succeeded);
+        }
+
+        return new Pass(succeeded, target.Hits, 1, schedulerInvocations, queueDeliveries, modelledWaitMs, createRun, forwarderRun);
+    }
+
     private static void Report(string precision, string variant, int tasks, Pass metered, Pass timed)
     {
         double Per(double total) => total / tasks;
@@ -206,14 +262,14 @@ internal static class CostRun
     /// <summary>A typical access-log line of the template's format.</summary>
     private static readonly string AccessLogLine = """{"requestId":"Qm9vb2JvMjAyNjExMzA=","ip":"203.0.113.17","requestTime":"30/Nov/2026:15:20:00 +0000","routeKey":"POST /api/v1/tasks/schedule","status":"202","responseLength":"298","latencyMs":"41","integrationError":"-"}""" + "\n";
 
-    private static string HttpEvent(string body) => new JsonObject
+    private static string HttpEvent(string body, string path = "/api/v1/tasks/schedule") => new JsonObject
     {
         ["version"] = "2.0",
-        ["routeKey"] = "POST /api/v1/tasks/schedule",
-        ["rawPath"] = "/api/v1/tasks/schedule",
+        ["routeKey"] = "POST " + path,
+        ["rawPath"] = path,
         ["rawQueryString"] = "",
         ["headers"] = new JsonObject { ["authorization"] = "Bearer load-token", ["content-type"] = "application/json" },
-        ["requestContext"] = new JsonObject { ["http"] = new JsonObject { ["method"] = "POST", ["path"] = "/api/v1/tasks/schedule" }, ["requestId"] = "cost", ["stage"] = "$default", ["authorizer"] = new JsonObject { ["lambda"] = new JsonObject { ["caller"] = "admin", ["admin"] = "true" } }, ["domainName"] = "api.example.com" },
+        ["requestContext"] = new JsonObject { ["http"] = new JsonObject { ["method"] = "POST", ["path"] = path }, ["requestId"] = "cost", ["stage"] = "$default", ["authorizer"] = new JsonObject { ["lambda"] = new JsonObject { ["caller"] = "admin", ["admin"] = "true" } }, ["domainName"] = "api.example.com" },
         ["body"] = body,
         ["isBase64Encoded"] = false,
     }.ToJsonString();

@@ -22,13 +22,14 @@ using Microsoft.Extensions.Logging;
 //   dotnet run -c Release --project test/Functions.LoadTests -- forward  [count=1000] [concurrency=8]
 //   dotnet run -c Release --project test/Functions.LoadTests -- runner   [count=10000] [concurrency=32]   (build src/Functions.Local -c Release first)
 //   dotnet run -c Release --project test/Functions.LoadTests -- cost     [tasks per variant=100]          (docs/cost.md)
+//   dotnet run -c Release --project test/Functions.LoadTests -- recurring [schedules=1000] [concurrency=32] [minutes=3]   (build src/Functions.Local -c Release first)
 // schedule and forward need moto_server: MOTO_ENDPOINT=http://127.0.0.1:PORT, or moto_server on PATH.
 var scenario = args.ElementAtOrDefault(0) ?? "schedule";
-var count = int.Parse(args.ElementAtOrDefault(1) ?? (scenario == "deliver" ? "5000" : scenario == "runner" ? "10000" : scenario == "forward" ? "1000" : "2000"), System.Globalization.CultureInfo.InvariantCulture);
+var count = int.Parse(args.ElementAtOrDefault(1) ?? (scenario == "deliver" ? "5000" : scenario == "runner" ? "10000" : scenario is "forward" or "recurring" ? "1000" : "2000"), System.Globalization.CultureInfo.InvariantCulture);
 var concurrency = int.Parse(args.ElementAtOrDefault(2) ?? (scenario == "deliver" ? "16" : "8"), System.Globalization.CultureInfo.InvariantCulture);
 Console.WriteLine($"{scenario}: {count} operations, concurrency {concurrency}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
-using var moto = scenario is "deliver" or "runner" ? null : await Moto.StartAsync();
+using var moto = scenario is "deliver" or "runner" or "recurring" ? null : await Moto.StartAsync();
 switch (scenario)
 {
     case "schedule": await Scenarios.ScheduleAsync(moto!, count, concurrency); break;
@@ -36,7 +37,8 @@ switch (scenario)
     case "forward": await Scenarios.ForwardAsync(moto!, count, concurrency); break;
     case "runner": await RunnerLoad.RunAsync(count == 1000 ? 10000 : count, concurrency == 8 ? 32 : concurrency); break;
     case "cost": await CostRun.RunAsync(moto!, count == 2000 ? 100 : count); break;
-    default: Console.Error.WriteLine("scenario: schedule | deliver | forward | runner | cost"); return 2;
+    case "recurring": await RecurringLoad.RunAsync(count, int.Parse(args.ElementAtOrDefault(3) ?? "3", System.Globalization.CultureInfo.InvariantCulture), concurrency == 8 ? 32 : concurrency); break;
+    default: Console.Error.WriteLine("scenario: schedule | deliver | forward | runner | cost | recurring"); return 2;
 }
 
 return 0;

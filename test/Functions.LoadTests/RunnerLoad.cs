@@ -35,37 +35,9 @@ internal static class RunnerLoad
         });
         await target.StartAsync();
 
-        var root = FindRoot();
-        var data = Path.Combine(Path.GetTempPath(), "runner-load-" + Guid.NewGuid().ToString("N"));
-        var port = FreePort();
-        var url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("dotnet", ["exec", Path.Combine(root, "src", "Functions.Local", "bin", "Release", "net10.0", "Functions.Local.dll"), "--urls", url, "--data-dir", data])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["TASKS_API_TOKEN"] = "load-token";
-        start.Environment["AWS_LAMBDA_LOG_LEVEL"] = "WARN";
-        using var runner = Process.Start(start)!;
-        runner.BeginOutputReadLine();
-        runner.BeginErrorReadLine();
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "load-token");
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                using var health = await http.GetAsync("/api/v1/health");
-                if (health.IsSuccessStatusCode)
-                {
-                    break;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
+        var (runner, http, data) = await StartRunnerAsync();
+        using var runnerProcess = runner;
+        using var client = http;
 
         // Everything due in one second, far enough ahead for scheduling to finish first.
         var runAt = DateTimeOffset.UtcNow.AddSeconds(Math.Max(30, count / 200));
@@ -112,6 +84,49 @@ internal static class RunnerLoad
         Console.WriteLine($"delivered {firsts.Count}/{accepted.Count}: {firsts.Count / span:0} deliveries per second (first to last arrival {span:0.00} s)");
         Console.WriteLine($"lateness against run_at: p50 {P(0.5):0} ms, p99 {P(0.99):0} ms, max {P(1):0} ms, earliest {lateness.FirstOrDefault():0} ms");
         Console.WriteLine($"lost {accepted.Count - firsts.Count}, delivered more than once {arrivals.Values.Count(v => v.Count > 1)}");
+        await StopRunnerAsync(runner, data);
+    }
+
+    /// <summary>The runner as a process of its own (embedded mode, a fresh data folder, logs at WARN), healthy, with a client that holds its token.</summary>
+    public static async Task<(Process Runner, HttpClient Http, string Data)> StartRunnerAsync()
+    {
+        var root = FindRoot();
+        var data = Path.Combine(Path.GetTempPath(), "runner-load-" + Guid.NewGuid().ToString("N"));
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet", ["exec", Path.Combine(root, "src", "Functions.Local", "bin", "Release", "net10.0", "Functions.Local.dll"), "--urls", url, "--data-dir", data])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["TASKS_API_TOKEN"] = "load-token";
+        start.Environment["AWS_LAMBDA_LOG_LEVEL"] = "WARN";
+        var runner = Process.Start(start)!;
+        runner.BeginOutputReadLine();
+        runner.BeginErrorReadLine();
+        var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "load-token");
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                using var health = await http.GetAsync("/api/v1/health");
+                if (health.IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        return (runner, http, data);
+    }
+
+    public static async Task StopRunnerAsync(Process runner, string data)
+    {
         using var kill = Process.Start("kill", ["-INT", runner.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         using (var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
         {
@@ -126,6 +141,7 @@ internal static class RunnerLoad
                 await runner.WaitForExitAsync();
             }
         }
+
         Directory.Delete(data, recursive: true);
     }
 
