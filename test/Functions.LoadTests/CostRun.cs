@@ -30,6 +30,8 @@ internal static class CostRun
     /// <summary>The reference task's data: 200 bytes of JSON.</summary>
     private static readonly string Data = "{\"payment_id\": 1234567890, \"user_id\": 987654321, \"amount\": 129900, \"currency\": \"KRW\", \"note\": \"" + new string('x', 103) + "\"}";
 
+    private static readonly string[] Variants = ["reference", "idempotency key", "three attempts", "recurring, every minute", "recurring, hourly"];
+
     public static async Task RunAsync(Moto moto, int tasks)
     {
         if (Encoding.UTF8.GetByteCount(Data) != 200)
@@ -40,9 +42,10 @@ internal static class CostRun
         Console.WriteLine($"cost: {tasks} tasks per variant; reference data {Encoding.UTF8.GetByteCount(Data)} bytes; target answers after 100 ms");
         // Warm up (JIT, connections) on a variant whose figures are not kept.
         await VariantAsync(moto, "second", "three attempts", 5, quiet: true);
+        var only = Environment.GetEnvironmentVariable("COST_VARIANT");
         foreach (var precision in new[] { "minute", "second" })
         {
-            foreach (var variant in new[] { "reference", "idempotency key", "three attempts", "recurring, every minute", "recurring, hourly" })
+            foreach (var variant in Variants.Where(v => only is null || v.StartsWith(only, StringComparison.Ordinal)))
             {
                 await VariantAsync(moto, precision, variant, tasks);
             }
@@ -176,7 +179,7 @@ internal static class CostRun
         var (schedulerInvocations, queueDeliveries, modelledWaitMs, succeeded) = (0, 0, 0.0, 0);
         for (var guard = 0; succeeded < runs && guard < runs * 10; guard++)
         {
-            var next = wakeUps.TakeEarliest() ?? throw new InvalidOperationException($"schedule {scheduleId} has no wake-up pending");
+            var next = wakeUps.TakeEarliest() ?? throw new InvalidOperationException($"schedule {scheduleId} has no wake-up pending; the forwarder's last log lines: {forwarderRun.LastLogLines(5)}; the create's: {createRun.LastLogLines(3)}");
             if (next.At > clock.GetUtcNow())
             {
                 clock.SetUtcNow(next.At);
@@ -317,6 +320,8 @@ internal static class CostRun
         public string FirstLogLine => Encoding.UTF8.GetString(_logs.ToArray()).Split('\n')[0];
 
         public int LogLines => Encoding.UTF8.GetString(_logs.ToArray()).Count(c => c == '\n');
+
+        public string LastLogLines(int count) => string.Join("\n", Encoding.UTF8.GetString(_logs.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(count));
 
         public async Task<string> InvokeAsync(string @event)
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Functions.Tasks;
 using Functions.Tasks.Recurring;
@@ -62,27 +61,15 @@ public sealed class LocalScheduleStore(LocalDatabase database) : IScheduleStore
     public Task<SchedulePage> ListAsync(string caller, ScheduleState? state, int limit, string? cursor, CancellationToken cancellationToken)
     {
         var listing = $"schedules/{caller}/{(state is { } s ? ScheduleNames.Of(s) : "*")}";
-        var (afterSort, afterId) = cursor is null ? (null, null) : Decode(cursor, listing);
+        var (afterSort, afterId) = LocalPages.After(cursor, listing);
         return database.RunAsync(sql =>
         {
             var query = sql.Command(
                 "SELECT json, created_at, version FROM recurring WHERE caller = $c AND ($state IS NULL OR state = $state) AND ($after IS NULL OR created_at < $after OR (created_at = $after AND schedule_id < $id)) ORDER BY created_at DESC, schedule_id DESC LIMIT $limit",
                 ("$c", caller), ("$state", state is { } st ? ScheduleNames.Of(st) : null), ("$after", afterSort), ("$id", afterId), ("$limit", limit + 1));
             using var reader = query.ExecuteReader();
-            var schedules = new List<(RecurringSchedule Schedule, string Sort)>();
-            while (reader.Read())
-            {
-                schedules.Add((FromRow(reader.GetString(0), reader.GetInt32(2)), reader.GetString(1)));
-            }
-
-            string? next = null;
-            if (schedules.Count > limit)
-            {
-                schedules.RemoveAt(limit);
-                next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{listing}|{schedules[^1].Sort}|{schedules[^1].Schedule.ScheduleId}"));
-            }
-
-            return new SchedulePage([.. schedules.Select(x => x.Schedule)], next);
+            var (schedules, next) = LocalPages.Read(reader, limit, listing, row => FromRow(row.GetString(0), row.GetInt32(2)), s => s.ScheduleId);
+            return new SchedulePage(schedules, next);
         }, cancellationToken);
     }
 
@@ -118,22 +105,5 @@ public sealed class LocalScheduleStore(LocalDatabase database) : IScheduleStore
         sql.Command(text,
             ("$id", schedule.ScheduleId), ("$c", schedule.Caller), ("$created", Timestamps.Format(schedule.CreatedAt)), ("$state", ScheduleNames.Of(schedule.State)),
             ("$sweep", schedule.SweepAt is { } at ? Timestamps.Format(at) : null), ("$v", schedule.Version), ("$j", JsonSerializer.Serialize(schedule, LocalJsonContext.Default.RecurringSchedule))).ExecuteNonQuery();
-    }
-
-    private static (string Sort, string Id) Decode(string cursor, string listing)
-    {
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split('|');
-            if (parts.Length == 3 && parts[0] == listing && parts[1].Length > 0 && parts[2].Length > 0)
-            {
-                return (parts[1], parts[2]);
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        throw new FormatException("cursor is not one this API gave out for this listing.");
     }
 }

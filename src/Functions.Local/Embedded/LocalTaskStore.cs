@@ -105,7 +105,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
 
         // As the DynamoDB store: one caller's tasks by creation; every caller's by run time (latest first).
         var order = filter.Caller is null ? "sweep_at" : "created_at";
-        var (afterSort, afterId) = cursor is null ? (null, null) : Decode(cursor, listing);
+        var (afterSort, afterId) = LocalPages.After(cursor, listing);
         return database.RunAsync(sql =>
         {
             var text = new StringBuilder($"SELECT json, {order} FROM tasks WHERE 1 = 1");
@@ -125,50 +125,23 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
             }
 
             text.Append($" ORDER BY {order} DESC, task_id DESC LIMIT $limit");
-            var query = sql.Command(text.ToString(), ("$caller", filter.Caller), ("$s", statusName), ("$after", afterSort), ("$id", afterId), ("$limit", limit + 1));
-            using var reader = query.ExecuteReader();
-            var tasks = new List<(TaskRecord Task, string Sort)>();
-            while (reader.Read())
-            {
-                tasks.Add((WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize(reader.GetString(0), LocalJsonContext.Default.TaskRecord)!), reader.GetString(1)));
-            }
-
-            string? next = null;
-            if (tasks.Count > limit)
-            {
-                tasks.RemoveAt(limit);
-                var last = tasks[^1];
-                next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{listing}|{last.Sort}|{last.Task.TaskId}"));
-            }
-
-            return new TaskPage([.. tasks.Select(t => t.Task)], next);
+            using var reader = sql.Command(text.ToString(), ("$caller", filter.Caller), ("$s", statusName), ("$after", afterSort), ("$id", afterId), ("$limit", limit + 1)).ExecuteReader();
+            var (tasks, next) = LocalPages.Read(reader, limit, listing, ReadTask, t => t.TaskId);
+            return new TaskPage(tasks, next);
         }, cancellationToken);
     }
 
     public Task<TaskPage> ListRunsAsync(string scheduleId, int limit, string? cursor, CancellationToken cancellationToken)
     {
         var listing = "runs/" + scheduleId;
-        var (afterSort, afterId) = cursor is null ? (null, null) : Decode(cursor, listing);
+        var (afterSort, afterId) = LocalPages.After(cursor, listing);
         return database.RunAsync(sql =>
         {
-            var query = sql.Command(
+            using var reader = sql.Command(
                 "SELECT json, created_at FROM tasks WHERE run_of = $s AND ($after IS NULL OR created_at < $after OR (created_at = $after AND task_id < $id)) ORDER BY created_at DESC, task_id DESC LIMIT $limit",
-                ("$s", scheduleId), ("$after", afterSort), ("$id", afterId), ("$limit", limit + 1));
-            using var reader = query.ExecuteReader();
-            var tasks = new List<(TaskRecord Task, string Sort)>();
-            while (reader.Read())
-            {
-                tasks.Add((WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize(reader.GetString(0), LocalJsonContext.Default.TaskRecord)!), reader.GetString(1)));
-            }
-
-            string? next = null;
-            if (tasks.Count > limit)
-            {
-                tasks.RemoveAt(limit);
-                next = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{listing}|{tasks[^1].Sort}|{tasks[^1].Task.TaskId}"));
-            }
-
-            return new TaskPage([.. tasks.Select(t => t.Task)], next);
+                ("$s", scheduleId), ("$after", afterSort), ("$id", afterId), ("$limit", limit + 1)).ExecuteReader();
+            var (tasks, next) = LocalPages.Read(reader, limit, listing, ReadTask, t => t.TaskId);
+            return new TaskPage(tasks, next);
         }, cancellationToken);
     }
 
@@ -221,22 +194,8 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
 
     private static string ScopedKey(string caller, string key) => $"{caller}#{key}";
 
-    private static (string Sort, string Id) Decode(string cursor, string listing)
-    {
-        try
-        {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(cursor)).Split('|');
-            if (parts.Length == 3 && parts[0] == listing && parts[1].Length > 0 && parts[2].Length > 0)
-            {
-                return (parts[1], parts[2]);
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        throw new FormatException("cursor is not one this API gave out, or belongs to a listing with another status.");
-    }
+    private static TaskRecord ReadTask(Microsoft.Data.Sqlite.SqliteDataReader row) =>
+        WithHeaderNamesCaseInsensitive(JsonSerializer.Deserialize(row.GetString(0), LocalJsonContext.Default.TaskRecord)!);
 
     private static TaskRecord? Read(SqlSession sql, string taskId)
     {

@@ -14,4 +14,10 @@ public static class Timestamps
     /// <summary>Reads what <see cref="Format"/> wrote (and any ISO-8601 time; without an offset, UTC).</summary>
     public static DateTimeOffset Parse(string text) =>
         DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    /// <summary>Whether two times are the same as <see cref="Format"/> writes them (to the millisecond): a time read back from text equals the one written.</summary>
+    public static bool SameMillisecond(DateTimeOffset? a, DateTimeOffset b) => a is { } value && value.ToUnixTimeMilliseconds() == b.ToUnixTimeMilliseconds();
+
+    /// <summary><paramref name="value"/> cut to whole milliseconds, as <see cref="Format"/> writes it.</summary>
+    public static DateTimeOffset ToMillisecond(DateTimeOffset value) => DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()).ToOffset(value.Offset);
 }

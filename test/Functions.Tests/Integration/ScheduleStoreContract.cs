@@ -1,6 +1,7 @@
 using Functions.Local.Embedded;
 using Functions.Tasks;
 using Functions.Tasks.Recurring;
+using Functions.Tasks.Requests;
 using Functions.Tests.Support;
 using Functions.TaskStore;
 
@@ -36,12 +37,7 @@ public abstract class ScheduleStoreContract : IAsyncLifetime
         StartAt = Now,
         EndAt = Now.AddDays(30),
         Anchor = Now,
-        Url = "https://example.com/report",
-        Method = "PUT",
-        Headers = new Dictionary<string, string> { ["X-Tenant"] = "acme" },
-        Data = """{"report": "daily", "note": "héllo"}""",
-        MaxAttempts = 4,
-        TimeoutSeconds = 20,
+        Target = new TaskTarget("https://example.com/report", "PUT", new Dictionary<string, string> { ["X-Tenant"] = "acme" }, """{"report": "daily", "note": "héllo"}""", 4, 20),
         CatchUp = CatchUpPolicy.None,
         Overlap = OverlapPolicy.Skip,
         State = state,
@@ -62,8 +58,9 @@ public abstract class ScheduleStoreContract : IAsyncLifetime
         var read = await Store.GetAsync(schedule.ScheduleId, None);
 
         Assert.NotNull(read);
-        Assert.Equal(schedule with { Headers = read.Headers, Skipped = read.Skipped }, read);
-        Assert.Equal("acme", read.Headers["X-Tenant"]);
+        Assert.Equal(schedule with { Target = read.Target, Skipped = read.Skipped }, read);
+        Assert.Equal(schedule.Target with { Headers = read.Target.Headers }, read.Target);
+        Assert.Equal("acme", read.Target.Headers["X-Tenant"]);
         Assert.Equal(schedule.Skipped, read.Skipped);
         Assert.Null(await Store.GetAsync(ScheduleIds.New(), None));
     }

@@ -94,6 +94,25 @@ public sealed class RecurringScheduleTests : IDisposable
         Assert.Equal(runs.Select(r => r.TaskId).Order(), listed.Tasks.Select(t => t.TaskId).Order());
     }
 
+    [Theory]
+    [InlineData(null, "2026-11-30T09:01:00.000Z")]
+    [InlineData("2026-11-30T09:00:30.1234567Z", "2026-11-30T09:00:30.123Z")]
+    public async Task ARateMadeAtAnyFractionOfASecond_FiresOnTheWakeUpItArmed(string? startAt, string firstOccurrence)
+    {
+        // Created 0.1234567 s past the second: occurrences and wake-ups must name the same instant to the millisecond.
+        _rig.Clock.Advance(TimeSpan.FromTicks(1_234_567));
+        var schedule = await CreateAsync("\"schedule_expression\": \"rate(1 minute)\"" + (startAt is null ? string.Empty : $", \"start_at\": \"{startAt}\""));
+        var first = Timestamps.Parse(firstOccurrence);
+        Assert.Equal(first, schedule.NextRunAt);
+
+        At(first);
+        var wakeUp = Assert.Single(await QueuedAsync());
+        await _rig.Forwarding.ProcessAsync(wakeUp, InvocationContext.Create("x", TimeSpan.FromSeconds(90), _rig.Clock));
+
+        Assert.Equal(first, Assert.Single(_rig.Target.Requests).At);
+        Assert.Equal(first.AddMinutes(1), (await ReadAsync(schedule.ScheduleId))!.NextRunAt);
+    }
+
     [Fact]
     public async Task DuplicateWakeUpsForOneOccurrence_MakeOneRun_AndOneCall()
     {
@@ -328,7 +347,7 @@ public sealed class RecurringScheduleTests : IDisposable
     [Fact]
     public async Task AFiringRecordedByAnInvocationThatDied_IsFinishedByItsRetry_WithOneRun()
     {
-        // The first invocation wrote the firing (next occurrence, last run) and died before arming or creating the run.
+        // The first invocation armed the next wake-up, wrote the firing (next occurrence, last run), and died before creating the run.
         var schedule = await CreateAsync("\"schedule_expression\": \"rate(1 minute)\"");
         At(Start.AddMinutes(1));
         var occurrence = Start.AddMinutes(1);
@@ -341,8 +360,7 @@ public sealed class RecurringScheduleTests : IDisposable
 
         Assert.Equal(occurrence, Assert.Single(_rig.Target.Requests).At);
         Assert.Equal(TaskState.Succeeded, (await _rig.TaskAsync(run.TaskId)).Status);
-        At(Start.AddMinutes(2));
-        Assert.Contains(await QueuedAsync(), w => w.Occurrence == Timestamps.Format(Start.AddMinutes(2)));
+        Assert.Equal(Start.AddMinutes(2), (await ReadAsync(schedule.ScheduleId))!.NextRunAt);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Functions.Tasks.Recurring;
+using Functions.Tasks.Requests;
 
 namespace Functions.UnitTests.Tasks;
 
@@ -17,35 +18,57 @@ public sealed class ScheduleExpressionTests
         Assert.Equal(TimeSpan.FromMinutes(minutes), Assert.IsType<RateExpression>(expression).Every);
     }
 
+    /// <summary>Every refusal the grammar makes, with what its message must say.</summary>
+    public static TheoryData<string, string> Refusals => new()
+    {
+        { "rate(1 minutes)", "singular" },
+        { "rate(5 minute)", "plural" },
+        { "rate(0 minutes)", "at least 1" },
+        { "rate(30 seconds)", "'seconds'" },
+        { "rate(5)", "unit" },
+        { "every 5 minutes", "rate(value unit) or cron(" },
+        { "", "rate(value unit) or cron(" },
+        { "cron(0 9 ? * MON-FRI)", "six fields" },
+        { "cron(0 9 * * MON-FRI *)", "exactly one of day-of-month and day-of-week" },
+        { "cron(0 9 ? * ? *)", "exactly one of day-of-month and day-of-week" },
+        { "cron(60 9 ? * MON *)", "minutes field's '60' is not 0-59" },
+        { "cron(0 24 ? * MON *)", "hours field's '24'" },
+        { "cron(0 9 32 * ? *)", "day-of-month field's '32'" },
+        { "cron(0 9 ? 13 MON *)", "month field's '13' is not 1-12 or JAN-DEC" },
+        { "cron(0 9 ? * 0 *)", "day-of-week field's '0' is not 1-7 or SUN-SAT" },
+        { "cron(0 9 ? * 3#6 *)", "1-5 after #" },
+        { "cron(0 9 ? * MON 2200)", "year field's '2200' is not 1970-2199" },
+        { "cron(0 9 ? * MON 1969)", "year field's '1969'" },
+        { "cron(0/0 9 ? * MON *)", "at least 1 after '/'" },
+        { "cron(0 17-9 ? * MON *)", "runs backwards" },
+        { "cron(0 9 ? * MON L)", "cannot use 'L'" },
+        { "cron(0 9 40W * ? *)", "day 1-31 before W" },
+    };
+
     [Theory]
-    [InlineData("rate(1 minutes)", "singular")]
-    [InlineData("rate(5 minute)", "plural")]
-    [InlineData("rate(0 minutes)", "at least 1")]
-    [InlineData("rate(30 seconds)", "'seconds'")]
-    [InlineData("rate(5)", "unit")]
-    [InlineData("every 5 minutes", "rate(value unit) or cron(")]
-    [InlineData("", "rate(value unit) or cron(")]
-    [InlineData("cron(0 9 ? * MON-FRI)", "six fields")]
-    [InlineData("cron(0 9 * * MON-FRI *)", "exactly one of day-of-month and day-of-week")]
-    [InlineData("cron(0 9 ? * ? *)", "exactly one of day-of-month and day-of-week")]
-    [InlineData("cron(60 9 ? * MON *)", "minutes field's '60' is not 0-59")]
-    [InlineData("cron(0 24 ? * MON *)", "hours field's '24'")]
-    [InlineData("cron(0 9 32 * ? *)", "day-of-month field's '32'")]
-    [InlineData("cron(0 9 ? 13 MON *)", "month field's '13' is not 1-12 or JAN-DEC")]
-    [InlineData("cron(0 9 ? * 0 *)", "day-of-week field's '0' is not 1-7 or SUN-SAT")]
-    [InlineData("cron(0 9 ? * 3#6 *)", "1-5 after #")]
-    [InlineData("cron(0 9 ? * MON 2200)", "year field's '2200' is not 1970-2199")]
-    [InlineData("cron(0 9 ? * MON 1969)", "year field's '1969'")]
-    [InlineData("cron(0/0 9 ? * MON *)", "at least 1 after '/'")]
-    [InlineData("cron(0 17-9 ? * MON *)", "runs backwards")]
-    [InlineData("cron(0 9 ? * MON L)", "cannot use 'L'")]
-    [InlineData("cron(0 9 40W * ? *)", "day 1-31 before W")]
+    [MemberData(nameof(Refusals))]
     public void AnythingElse_IsRefused_SayingWhatIsWrong(string text, string problem)
     {
         Assert.False(ScheduleExpression.TryParse(text, out var expression, out var error));
 
         Assert.Null(expression);
         Assert.Contains(problem, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void EveryRefusal_IsABadRequestNamingScheduleExpression_ForACreateAndAPreview(string text, string problem)
+    {
+        var validator = new RecurringRequestValidator(new ScheduleRequestValidator(TargetPolicy.FromSetting(null)));
+
+        var (created, createErrors) = validator.Validate(new RecurringScheduleRequest { ScheduleExpression = text, Url = "https://example.com/hook" }, "https://api.example.com/cb");
+        var (previewed, _, previewErrors) = validator.ValidatePreview(text, null, null, null);
+
+        Assert.Null(created);
+        Assert.Null(previewed);
+        Assert.Equal(["schedule_expression"], createErrors.Keys);
+        Assert.Contains(problem, Assert.Single(createErrors["schedule_expression"]), StringComparison.Ordinal);
+        Assert.Equal(createErrors["schedule_expression"], previewErrors["schedule_expression"]);
     }
 
     [Theory]

@@ -132,7 +132,8 @@ public sealed class RecurringRequestValidator(ScheduleRequestValidator tasks)
         {
             if (ScheduleRequestValidator.TryParseTime(startText, out var parsed))
             {
-                start = parsed;
+                // Whole milliseconds, as times are stored and sent: a rate counts from here, and its occurrences must read back equal.
+                start = Timestamps.ToMillisecond(parsed);
             }
             else
             {
@@ -153,7 +154,7 @@ public sealed class RecurringRequestValidator(ScheduleRequestValidator tasks)
             }
             else
             {
-                end = parsed;
+                end = Timestamps.ToMillisecond(parsed);
             }
         }
 

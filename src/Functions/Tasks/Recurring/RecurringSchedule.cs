@@ -1,3 +1,5 @@
+using Functions.Tasks.Requests;
+
 namespace Functions.Tasks.Recurring;
 
 /// <summary>
@@ -26,14 +28,8 @@ public sealed record RecurringSchedule
     /// <summary>Where a rate counts from: its start, or when it was created or its timing last changed.</summary>
     public required DateTimeOffset Anchor { get; init; }
 
-    public required string Url { get; init; }
-    public required string Method { get; init; }
-    public required IReadOnlyDictionary<string, string> Headers { get; init; }
-
-    /// <summary>The JSON object each run sends, as its raw text.</summary>
-    public required string Data { get; init; }
-    public required int MaxAttempts { get; init; }
-    public required int TimeoutSeconds { get; init; }
+    /// <summary>What each run calls: the same fields, checked the same way, as a one-time task's.</summary>
+    public required TaskTarget Target { get; init; }
     public CatchUpPolicy CatchUp { get; init; }
     public OverlapPolicy Overlap { get; init; }
     public required ScheduleState State { get; init; }

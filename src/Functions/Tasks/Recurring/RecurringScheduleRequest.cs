@@ -30,7 +30,7 @@ public sealed record RecurringScheduleRequest
     public RecurringScheduleRequest Over(RecurringSchedule current)
     {
         ArgumentNullException.ThrowIfNull(current);
-        using var data = JsonDocument.Parse(current.Data);
+        using var data = JsonDocument.Parse(current.Target.Data);
         return new RecurringScheduleRequest
         {
             ScheduleExpression = ScheduleExpression ?? current.Expression,
@@ -38,12 +38,12 @@ public sealed record RecurringScheduleRequest
             StartAt = StartAt ?? (current.StartAt is { } start ? Timestamps.Format(start) : null),
             EndAt = EndAt ?? (current.EndAt is { } end ? Timestamps.Format(end) : null),
             Name = Name ?? current.Name,
-            Url = Url ?? current.Url,
-            Method = Method ?? current.Method,
-            Headers = Headers ?? new Dictionary<string, string>(current.Headers, StringComparer.OrdinalIgnoreCase),
+            Url = Url ?? current.Target.Url,
+            Method = Method ?? current.Target.Method,
+            Headers = Headers ?? new Dictionary<string, string>(current.Target.Headers, StringComparer.OrdinalIgnoreCase),
             Data = Data ?? data.RootElement.Clone(),
-            MaxAttempts = MaxAttempts ?? current.MaxAttempts,
-            TimeoutSeconds = TimeoutSeconds ?? current.TimeoutSeconds,
+            MaxAttempts = MaxAttempts ?? current.Target.MaxAttempts,
+            TimeoutSeconds = TimeoutSeconds ?? current.Target.TimeoutSeconds,
             CatchUp = CatchUp ?? ScheduleNames.Of(current.CatchUp),
             Overlap = Overlap ?? ScheduleNames.Of(current.Overlap),
             State = State,

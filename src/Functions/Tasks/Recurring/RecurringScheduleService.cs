@@ -31,29 +31,19 @@ public sealed partial class RecurringScheduleService(
         }
 
         var now = time.GetUtcNow();
-        var schedule = new RecurringSchedule
+        var schedule = Apply(valid, new RecurringSchedule
         {
             ScheduleId = ScheduleIds.New(),
             Caller = caller.Name,
-            Name = valid.Name,
             Expression = valid.ExpressionText,
             TimeZone = valid.TimeZone,
-            StartAt = valid.StartAt,
-            EndAt = valid.EndAt,
-            Anchor = valid.StartAt ?? now,
-            Url = valid.Target.Url,
-            Method = valid.Target.Method,
-            Headers = valid.Target.Headers,
-            Data = valid.Target.Data,
-            MaxAttempts = valid.Target.MaxAttempts,
-            TimeoutSeconds = valid.Target.TimeoutSeconds,
-            CatchUp = valid.CatchUp,
-            Overlap = valid.Overlap,
+            Anchor = valid.StartAt ?? WholeSecond(now),
+            Target = valid.Target,
             State = valid.State ?? ScheduleState.Enabled,
             IdempotencyKey = valid.IdempotencyKey,
             CreatedAt = now,
             UpdatedAt = now,
-        };
+        });
 
         // The first run is the first occurrence strictly after now (and at or after start_at).
         var first = ScheduleTimes.First(schedule, now);
@@ -153,24 +143,7 @@ public sealed partial class RecurringScheduleService(
             var now = time.GetUtcNow();
             var timingChanged = valid.ExpressionText != current.Expression || valid.TimeZone != current.TimeZone || valid.StartAt != current.StartAt || valid.EndAt != current.EndAt;
             var state = valid.State ?? (current.State == ScheduleState.Paused ? ScheduleState.Paused : ScheduleState.Enabled);
-            var updated = current with
-            {
-                Name = valid.Name,
-                Expression = valid.ExpressionText,
-                TimeZone = valid.TimeZone,
-                StartAt = valid.StartAt,
-                EndAt = valid.EndAt,
-                Anchor = timingChanged ? valid.StartAt ?? now : current.Anchor,
-                Url = valid.Target.Url,
-                Method = valid.Target.Method,
-                Headers = valid.Target.Headers,
-                Data = valid.Target.Data,
-                MaxAttempts = valid.Target.MaxAttempts,
-                TimeoutSeconds = valid.Target.TimeoutSeconds,
-                CatchUp = valid.CatchUp,
-                Overlap = valid.Overlap,
-                UpdatedAt = now,
-            };
+            var updated = Apply(valid, current) with { Anchor = timingChanged ? valid.StartAt ?? WholeSecond(now) : current.Anchor, UpdatedAt = now };
             if (state == ScheduleState.Paused)
             {
                 updated = updated with { State = ScheduleState.Paused, NextRunAt = null, WakeUpName = null, WakeUpArn = null };
@@ -280,6 +253,22 @@ public sealed partial class RecurringScheduleService(
         var now = time.GetUtcNow();
         return (ScheduleTimes.After(valid.Expression, valid.Zone, valid.StartAt ?? now, valid.StartAt, null, now, n), valid, errors);
     }
+
+    /// <summary>A rate without a start counts from the second it was created (or its timing changed) in: its occurrences fall on whole seconds.</summary>
+    private static DateTimeOffset WholeSecond(DateTimeOffset now) => DateTimeOffset.FromUnixTimeSeconds(now.ToUnixTimeSeconds());
+
+    /// <summary>The request's fields on the schedule (what a create sets and a change may change).</summary>
+    private static RecurringSchedule Apply(ValidScheduleRequest valid, RecurringSchedule schedule) => schedule with
+    {
+        Name = valid.Name,
+        Expression = valid.ExpressionText,
+        TimeZone = valid.TimeZone,
+        StartAt = valid.StartAt,
+        EndAt = valid.EndAt,
+        Target = valid.Target,
+        CatchUp = valid.CatchUp,
+        Overlap = valid.Overlap,
+    };
 
     private async Task<RecurringSchedule?> FindAsync(Caller caller, string scheduleId, CancellationToken cancellationToken)
     {

@@ -7,11 +7,12 @@ namespace Functions.Tasks.Recurring;
 /// What a schedule's wake-up means: the chain of one-time wake-ups through the second-precision path, each firing
 /// arming the next. Wake-ups come at least once, so every step is safe to repeat. A firing is one conditional write
 /// of the schedule (its version): the next occurrence, the run it makes, what it skipped; only the wake-up armed for
-/// <see cref="RecurringSchedule.NextRunAt"/> can make it, so a duplicate or a stale wake-up makes nothing. Then the
-/// next wake-up is armed and the run's task is created under an id that follows from (schedule, occurrence)
-/// (<see cref="ScheduleIds.RunId"/>), so however often that is repeated there is one run; the caller (the forwarder)
-/// then delivers it like any task. If the invocation dies after the write, its retry finds the firing recorded
-/// (<see cref="ScheduleRun.WokenFor"/>) and finishes it; if everything is lost, the sweeper re-arms the chain.
+/// <see cref="RecurringSchedule.NextRunAt"/> can make it, so a duplicate or a stale wake-up makes nothing. The next
+/// wake-up is armed just before that write (so the write records it), and the run's task is created after it under
+/// an id that follows from (schedule, occurrence) (<see cref="ScheduleIds.RunId"/>), so however often that is
+/// repeated there is one run; the caller (the forwarder) then delivers it like any task. If the invocation dies
+/// after the write, its retry finds the firing recorded (<see cref="ScheduleRun.WokenFor"/>) and creates the run if
+/// it is missing; if everything is lost, the sweeper re-arms the chain.
 /// </summary>
 public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore tasks, WakeUpTimer wakeUps, ITaskMetrics metrics, TimeProvider time, ILogger<ScheduleFiring> logger)
 {
@@ -38,7 +39,7 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
                 return null;
             }
 
-            if (schedule.State != ScheduleState.Enabled || schedule.NextRunAt != wokenFor)
+            if (schedule.State != ScheduleState.Enabled || !Timestamps.SameMillisecond(schedule.NextRunAt, wokenFor))
             {
                 return await FinishRecordedAsync(schedule, wokenFor, cancellationToken).ConfigureAwait(false);
             }
@@ -52,6 +53,16 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
             }
 
             var fired = await DecideAsync(schedule, wokenFor, now, cancellationToken).ConfigureAwait(false);
+
+            // The next wake-up is armed before the write, so the write records its ARN and a firing that is written
+            // is never left without its successor. If the write then loses a race, that wake-up is stale or a
+            // duplicate of the winner's (same name, same occurrence), and does nothing.
+            if (fired.NextRunAt is { } next)
+            {
+                var armed = await wakeUps.ArmAsync(WakeUp(fired, next), next, fired.WakeUpName!, now, cancellationToken).ConfigureAwait(false);
+                fired = fired with { WakeUpArn = armed.ScheduleArn };
+            }
+
             var written = await schedules.ReplaceAsync(fired, cancellationToken).ConfigureAwait(false);
             if (written is null)
             {
@@ -64,10 +75,9 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
                 continue;
             }
 
-            var run = written.LastRun is { } last && last.WokenFor == wokenFor ? last : null;
+            var run = written.LastRun is { } last && Timestamps.SameMillisecond(last.WokenFor, wokenFor) ? last : null;
             var (firedFor, nextText) = (Timestamps.Format(wokenFor), written.NextRunAt is { } n ? Timestamps.Format(n) : null);
             LogFired(logger, scheduleId, firedFor, run?.TaskId, nextText);
-            await ArmNextAsync(written, now, cancellationToken).ConfigureAwait(false);
             if (run is not null)
             {
                 await CreateRunAsync(written, run, now, cancellationToken).ConfigureAwait(false);
@@ -118,12 +128,12 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
                 Caller = schedule.Caller,
                 Status = TaskState.Pending,
                 RunAt = run.RunAt,
-                Url = schedule.Url,
-                Method = schedule.Method,
-                Headers = new Dictionary<string, string>(schedule.Headers, StringComparer.OrdinalIgnoreCase),
-                Data = schedule.Data,
-                MaxAttempts = schedule.MaxAttempts,
-                TimeoutSeconds = schedule.TimeoutSeconds,
+                Url = schedule.Target.Url,
+                Method = schedule.Target.Method,
+                Headers = new Dictionary<string, string>(schedule.Target.Headers, StringComparer.OrdinalIgnoreCase),
+                Data = schedule.Target.Data,
+                MaxAttempts = schedule.Target.MaxAttempts,
+                TimeoutSeconds = schedule.Target.TimeoutSeconds,
                 CreatedAt = now,
                 UpdatedAt = now,
                 ScheduleName = wakeUpName,
@@ -148,21 +158,15 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
     /// </summary>
     private async Task<string?> FinishRecordedAsync(RecurringSchedule schedule, DateTimeOffset wokenFor, CancellationToken cancellationToken)
     {
-        if (schedule.LastRun is not { } run || run.WokenFor != wokenFor)
+        if (schedule.LastRun is not { } run || !Timestamps.SameMillisecond(run.WokenFor, wokenFor))
         {
             var (staleFor, state) = (Timestamps.Format(wokenFor), ScheduleNames.Of(schedule.State));
             LogStale(logger, schedule.ScheduleId, staleFor, state);
             return null;
         }
 
-        // The run's task is created after the next wake-up is armed: while it is missing, arming may not have happened.
-        if (await tasks.GetAsync(run.TaskId, cancellationToken).ConfigureAwait(false) is null)
-        {
-            var now = time.GetUtcNow();
-            await ArmNextAsync(schedule, now, cancellationToken).ConfigureAwait(false);
-            await CreateRunAsync(schedule, run, now, cancellationToken).ConfigureAwait(false);
-        }
-
+        // The next wake-up was armed before the write; only the run's task may be missing.
+        await CreateRunAsync(schedule, run, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return run.TaskId;
     }
 
