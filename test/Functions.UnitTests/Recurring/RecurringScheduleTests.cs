@@ -425,26 +425,31 @@ public sealed class RecurringScheduleTests : IDisposable
         Assert.Empty(await QueuedAsync());
     }
 
-    [Fact]
-    public async Task NextRuns_AreExactlyWhatFires_AcrossSpringForwardInNewYork()
+    [Theory]
+    // 2027-03-14 02:30 does not exist in New York (spring forward): that day is skipped.
+    [InlineData("cron(30 2 * * ? *)", "America/New_York", "2027-03-12T12:00:00Z", "2027-03-13T02:30:00-05:00 2027-03-15T02:30:00-04:00 2027-03-16T02:30:00-04:00 2027-03-17T02:30:00-04:00 2027-03-18T02:30:00-04:00")]
+    // 2027-11-07 01:30 happens twice in New York (fall back): it runs once, at the first (EDT).
+    [InlineData("cron(30 1 * * ? *)", "America/New_York", "2027-11-05T12:00:00Z", "2027-11-06T01:30:00-04:00 2027-11-07T01:30:00-04:00 2027-11-08T01:30:00-05:00 2027-11-09T01:30:00-05:00 2027-11-10T01:30:00-05:00")]
+    // A rate counts fixed hours across the change: the wall clock shows the jump.
+    [InlineData("rate(1 hour)", "America/New_York", "2027-11-07T04:30:00Z", "2027-11-07T01:30:00-04:00 2027-11-07T01:30:00-05:00 2027-11-07T02:30:00-05:00 2027-11-07T03:30:00-05:00 2027-11-07T04:30:00-05:00")]
+    // Seoul has no daylight saving: nine o'clock on weekdays, always +09:00.
+    [InlineData("cron(0 9 ? * MON-FRI *)", "Asia/Seoul", "2027-03-12T12:00:00Z", "2027-03-15T09:00:00+09:00 2027-03-16T09:00:00+09:00 2027-03-17T09:00:00+09:00 2027-03-18T09:00:00+09:00 2027-03-19T09:00:00+09:00")]
+    public async Task NextRuns_AreExactlyWhatFires_AroundDaylightSavingAndWithout(string expression, string zone, string createdAt, string expected)
     {
-        At(new DateTimeOffset(2027, 3, 12, 12, 0, 0, TimeSpan.Zero));
-        var schedule = await CreateAsync("\"schedule_expression\": \"cron(30 2 * * ? *)\", \"time_zone\": \"America/New_York\"");
+        At(DateTimeOffset.Parse(createdAt, System.Globalization.CultureInfo.InvariantCulture));
+        var schedule = await CreateAsync($"\"schedule_expression\": \"{expression}\", \"time_zone\": \"{zone}\"");
         var view = await _rig.Recurring.GetAsync(Billing, schedule.ScheduleId, CancellationToken.None);
 
-        // 2027-03-14 02:30 does not exist in New York: that day is skipped.
-        Assert.Equal(
-            ["2027-03-13T02:30:00-05:00", "2027-03-15T02:30:00-04:00", "2027-03-16T02:30:00-04:00", "2027-03-17T02:30:00-04:00", "2027-03-18T02:30:00-04:00"],
-            view!.NextRuns.Select(ScheduleTimes.Format));
+        Assert.Equal(expected.Split(' '), view!.NextRuns.Select(ScheduleTimes.Format));
 
-        // Firing each in turn follows the same list.
-        foreach (var occurrence in view.NextRuns.Take(3))
+        // Firing each in turn follows the same list, one call each.
+        foreach (var occurrence in view.NextRuns)
         {
             At(occurrence);
             await WakeAsync(schedule.ScheduleId, occurrence);
         }
 
-        Assert.Equal(view.NextRuns.Take(3).Select(o => o.UtcDateTime), _rig.Target.Requests.Select(r => r.At.UtcDateTime));
+        Assert.Equal(view.NextRuns.Select(o => o.UtcDateTime), _rig.Target.Requests.Select(r => r.At.UtcDateTime));
     }
 
     [Fact]
