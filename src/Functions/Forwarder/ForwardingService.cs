@@ -39,21 +39,24 @@ public sealed partial class ForwardingService(
     {
         ArgumentNullException.ThrowIfNull(wakeUp);
         ArgumentNullException.ThrowIfNull(context);
+        TaskRecord? created = null;
         if (wakeUp.TaskId is null && wakeUp.ScheduleId is { } scheduleId)
         {
             using var scheduleScope = logger.BeginScope(LogKeys(wakeUp));
             var occurrence = Timestamps.Parse(wakeUp.Occurrence ?? throw new ArgumentException("A schedule's wake-up names its occurrence.", nameof(wakeUp)));
-            if (await firing.FireAsync(scheduleId, occurrence, context.CancellationToken).ConfigureAwait(false) is not { } runId)
+            if (await firing.FireAsync(scheduleId, occurrence, context.CancellationToken).ConfigureAwait(false) is not { } run)
             {
                 return;
             }
 
-            wakeUp = new WakeUpMessage { TaskId = runId };
+            (wakeUp, created) = (new WakeUpMessage { TaskId = run.TaskId }, run.Created);
         }
 
         var taskId = wakeUp.TaskId ?? throw new ArgumentException("A wake-up names its task.", nameof(wakeUp));
         using var scope = logger.BeginScope(LogKeys(wakeUp));
-        var task = await store.GetAsync(taskId, context.CancellationToken).ConfigureAwait(false);
+
+        // A run this invocation just created is as written: no need to read it back (one store call less before the call).
+        var task = created ?? await store.GetAsync(taskId, context.CancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         switch (task)
         {

@@ -48,7 +48,18 @@ public static class ServiceRegistration
         services.TryAddSingleton<TaskCancellationService>();
         services.TryAddSingleton<TaskQueries>();
         services.TryAddSingleton<RecurringRequestValidator>();
-        services.TryAddSingleton<ScheduleFiring>();
+        services.TryAddSingleton(sp =>
+        {
+            // Built at init by the functions that fire schedules: the zone database loads meanwhile, not on the first run.
+            _ = ScheduleFiring.WarmUpAsync();
+            return new ScheduleFiring(
+                sp.GetRequiredService<IScheduleStore>(),
+                sp.GetRequiredService<ITaskStore>(),
+                sp.GetRequiredService<WakeUpTimer>(),
+                sp.GetRequiredService<ITaskMetrics>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<ScheduleFiring>>());
+        });
         services.TryAddSingleton<RecurringScheduleService>();
         services.TryAddSingleton(sp => new ApiKeyService(
             sp.GetRequiredService<IApiKeyStore>(),

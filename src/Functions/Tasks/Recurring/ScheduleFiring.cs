@@ -27,8 +27,8 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
 
     private const int ScanBatch = 256;
 
-    /// <summary>Handles the wake-up armed for <paramref name="wokenFor"/>; the id of the run to deliver now, if it made (or had made) one.</summary>
-    public async Task<string?> FireAsync(string scheduleId, DateTimeOffset wokenFor, CancellationToken cancellationToken)
+    /// <summary>Handles the wake-up armed for <paramref name="wokenFor"/>; the run to deliver now, if it made (or had made) one.</summary>
+    public async Task<FiredRun?> FireAsync(string scheduleId, DateTimeOffset wokenFor, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -78,12 +78,7 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
             var run = written.LastRun is { } last && Timestamps.SameMillisecond(last.WokenFor, wokenFor) ? last : null;
             var (firedFor, nextText) = (Timestamps.Format(wokenFor), written.NextRunAt is { } n ? Timestamps.Format(n) : null);
             LogFired(logger, scheduleId, firedFor, run?.TaskId, nextText);
-            if (run is not null)
-            {
-                await CreateRunAsync(written, run, now, cancellationToken).ConfigureAwait(false);
-            }
-
-            return run?.TaskId;
+            return run is null ? null : new FiredRun(run.TaskId, await CreateRunAsync(written, run, now, cancellationToken).ConfigureAwait(false));
         }
     }
 
@@ -116,14 +111,13 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
         }
     }
 
-    /// <summary>The run task of <paramref name="run"/>, with the schedule's target as it is now; created once, however often asked.</summary>
-    public async Task<bool> CreateRunAsync(RecurringSchedule schedule, ScheduleRun run, DateTimeOffset now, CancellationToken cancellationToken, string? wakeUpName = null)
+    /// <summary>The run task of <paramref name="run"/>, with the schedule's target as it is now; created once, however often asked (the task when this call created it, else null).</summary>
+    public async Task<TaskRecord?> CreateRunAsync(RecurringSchedule schedule, ScheduleRun run, DateTimeOffset now, CancellationToken cancellationToken, string? wakeUpName = null)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(run);
-        var created = await tasks.CreateAsync(
-            new TaskRecord
-            {
+        var task = new TaskRecord
+        {
                 TaskId = run.TaskId,
                 Caller = schedule.Caller,
                 Status = TaskState.Pending,
@@ -140,15 +134,14 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
                 ScheduleId = schedule.ScheduleId,
                 Occurrence = run.Occurrence,
                 Late = run.Late,
-            },
-            null,
-            cancellationToken).ConfigureAwait(false);
-        if (created.Created)
+        };
+        if (!(await tasks.CreateAsync(task, null, cancellationToken).ConfigureAwait(false)).Created)
         {
-            metrics.Scheduled(run.TaskId);
+            return null;
         }
 
-        return created.Created;
+        metrics.Scheduled(run.TaskId);
+        return task;
     }
 
     /// <summary>
@@ -156,7 +149,7 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
     /// invocation died after the write, and this is its retry or a duplicate), the rest of that firing is done again
     /// (each step is idempotent) and its run delivered; otherwise it is stale and does nothing.
     /// </summary>
-    private async Task<string?> FinishRecordedAsync(RecurringSchedule schedule, DateTimeOffset wokenFor, CancellationToken cancellationToken)
+    private async Task<FiredRun?> FinishRecordedAsync(RecurringSchedule schedule, DateTimeOffset wokenFor, CancellationToken cancellationToken)
     {
         if (schedule.LastRun is not { } run || !Timestamps.SameMillisecond(run.WokenFor, wokenFor))
         {
@@ -166,8 +159,7 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
         }
 
         // The next wake-up was armed before the write; only the run's task may be missing.
-        await CreateRunAsync(schedule, run, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        return run.TaskId;
+        return new FiredRun(run.TaskId, await CreateRunAsync(schedule, run, time.GetUtcNow(), cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -255,6 +247,18 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
         }
     }
 
+    /// <summary>
+    /// Loads the time zone database and runs the occurrence code once, off the request path (the forwarder's init
+    /// starts it): NodaTime reads its TZDB on first use, some 50-70 ms, which would otherwise delay the first run.
+    /// </summary>
+    public static Task WarmUpAsync() => Task.Run(() =>
+    {
+        if (ScheduleExpression.TryParse("cron(0/5 9-17 ? * MON-FRI *)", out var expression, out _) && Occurrences.Zone("America/New_York") is { } zone)
+        {
+            ScheduleTimes.After(expression!, zone, DateTimeOffset.UnixEpoch, null, null, DateTimeOffset.UtcNow, 2);
+        }
+    });
+
     private static WakeUpMessage WakeUp(RecurringSchedule schedule, DateTimeOffset occurrence) =>
         new() { ScheduleId = schedule.ScheduleId, Occurrence = Timestamps.Format(occurrence) };
 
@@ -273,3 +277,6 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {ScheduleId} was still waiting on {Occurrence} past its time; armed a new wake-up")]
     private static partial void LogRearmed(ILogger logger, string scheduleId, string occurrence);
 }
+
+/// <summary>The run a firing made (or had made): its task id, and the task itself when this firing created it (no need to read it back).</summary>
+public sealed record FiredRun(string TaskId, TaskRecord? Created);
