@@ -14,16 +14,9 @@ public sealed class LocalScheduleStore(LocalDatabase database) : IScheduleStore
     public Task<CreateOutcome> CreateAsync(RecurringSchedule schedule, string? fingerprint, CancellationToken cancellationToken) =>
         database.RunAsync(sql =>
         {
-            if (schedule.IdempotencyKey is { } key)
+            if (schedule.IdempotencyKey is { } key && LocalIdempotency.Claim(sql, ScopedKey(schedule.Caller, key), schedule.ScheduleId, fingerprint) is { } taken)
             {
-                var scoped = ScopedKey(schedule.Caller, key);
-                var claim = sql.Command("INSERT INTO idempotency (key, task_id, fingerprint) VALUES ($k, $s, $f) ON CONFLICT (key) DO NOTHING", ("$k", scoped), ("$s", schedule.ScheduleId), ("$f", fingerprint));
-                if (claim.ExecuteNonQuery() == 0)
-                {
-                    using var reader = sql.Command("SELECT task_id, fingerprint FROM idempotency WHERE key = $k", ("$k", scoped)).ExecuteReader();
-                    reader.Read();
-                    return new CreateOutcome(false, reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
-                }
+                return taken;
             }
 
             Write(sql, schedule, insert: true);
@@ -52,7 +45,7 @@ public sealed class LocalScheduleStore(LocalDatabase database) : IScheduleStore
             var deleted = sql.Command("DELETE FROM recurring WHERE schedule_id = $id", ("$id", schedule.ScheduleId)).ExecuteNonQuery() > 0;
             if (schedule.IdempotencyKey is { } key)
             {
-                sql.Command("DELETE FROM idempotency WHERE key = $k AND task_id = $s", ("$k", ScopedKey(schedule.Caller, key)), ("$s", schedule.ScheduleId)).ExecuteNonQuery();
+                LocalIdempotency.Release(sql, ScopedKey(schedule.Caller, key), schedule.ScheduleId);
             }
 
             return deleted;

@@ -15,17 +15,9 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
     public Task<CreateOutcome> CreateAsync(TaskRecord task, string? fingerprint, CancellationToken cancellationToken) =>
         database.RunAsync(sql =>
         {
-            if (task.IdempotencyKey is { } idempotencyKey)
+            if (task.IdempotencyKey is { } key && LocalIdempotency.Claim(sql, ScopedKey(task.Caller, key), task.TaskId, fingerprint) is { } taken)
             {
-                var key = ScopedKey(task.Caller, idempotencyKey);
-                var claim = sql.Command("INSERT INTO idempotency (key, task_id, fingerprint) VALUES ($k, $t, $f) ON CONFLICT (key) DO NOTHING", ("$k", key), ("$t", task.TaskId), ("$f", fingerprint));
-                if (claim.ExecuteNonQuery() == 0)
-                {
-                    var read = sql.Command("SELECT task_id, fingerprint FROM idempotency WHERE key = $k", ("$k", key));
-                    using var reader = read.ExecuteReader();
-                    reader.Read();
-                    return new CreateOutcome(false, reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1));
-                }
+                return taken;
             }
 
             var insert = sql.Command("INSERT INTO tasks (task_id, status, created_at, caller, sweep_at, run_of, json) VALUES ($id, $s, $c, $caller, $sweep, $run_of, $j) ON CONFLICT (task_id) DO NOTHING",
@@ -81,8 +73,8 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
     public Task ReleaseIdempotencyKeyAsync(string caller, string key, string taskId, CancellationToken cancellationToken) =>
         database.RunAsync(sql =>
         {
-            var delete = sql.Command("DELETE FROM idempotency WHERE key = $k AND task_id = $t", ("$k", ScopedKey(caller, key)), ("$t", taskId));
-            return delete.ExecuteNonQuery();
+            LocalIdempotency.Release(sql, ScopedKey(caller, key), taskId);
+            return 0;
         }, cancellationToken);
 
     public Task RecordRetryScheduleAsync(string taskId, int attempts, string scheduleName, string scheduleArn, CancellationToken cancellationToken) =>

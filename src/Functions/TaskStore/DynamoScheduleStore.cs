@@ -22,41 +22,14 @@ public sealed class DynamoScheduleStore(IAmazonDynamoDB dynamoDb, TaskStoreSetti
     public async Task<CreateOutcome> CreateAsync(RecurringSchedule schedule, string? fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        var put = new Put { TableName = settings.TableName, Item = ToItem(schedule), ConditionExpression = "attribute_not_exists(pk)" };
-        if (schedule.IdempotencyKey is not { } key)
-        {
-            await dynamoDb.PutItemAsync(new PutItemRequest { TableName = put.TableName, Item = put.Item, ConditionExpression = put.ConditionExpression }, cancellationToken).ConfigureAwait(false);
-            return new CreateOutcome(true, null, null);
-        }
-
-        var keyItem = new Dictionary<string, AttributeValue>
+        var keyRecord = schedule.IdempotencyKey is not { } key ? null : new Dictionary<string, AttributeValue>
         {
             [TaskTableSchema.PartitionKey] = S(IdempotencyKeyOf(schedule.Caller, key)),
             ["schedule_id"] = S(schedule.ScheduleId),
             ["request_hash"] = S(fingerprint ?? string.Empty),
             [TaskTableSchema.CreatedAt] = S(Timestamps.Format(schedule.CreatedAt)),
         };
-        try
-        {
-            await dynamoDb.TransactWriteItemsAsync(
-                new TransactWriteItemsRequest
-                {
-                    TransactItems =
-                    [
-                        new TransactWriteItem { Put = new Put { TableName = settings.TableName, Item = keyItem, ConditionExpression = "attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD } },
-                        new TransactWriteItem { Put = put },
-                    ],
-                },
-                cancellationToken).ConfigureAwait(false);
-            return new CreateOutcome(true, null, null);
-        }
-        catch (TransactionCanceledException ex) when (ex.CancellationReasons is { Count: > 0 } reasons && reasons[0].Code == "ConditionalCheckFailed")
-        {
-            var existing = reasons[0].Item is { Count: > 0 } item ? item : (await dynamoDb.GetItemAsync(
-                new GetItemRequest { TableName = settings.TableName, Key = Key(IdempotencyKeyOf(schedule.Caller, key)), ConsistentRead = true },
-                cancellationToken).ConfigureAwait(false)).Item;
-            return new CreateOutcome(false, existing["schedule_id"].S, existing.TryGetValue("request_hash", out var hash) ? hash.S : null);
-        }
+        return await IdempotentCreates.PutAsync(dynamoDb, settings.TableName, ToItem(schedule), schedule.ScheduleId, keyRecord, "schedule_id", TimeProvider.System, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<RecurringSchedule?> GetAsync(string scheduleId, CancellationToken cancellationToken)

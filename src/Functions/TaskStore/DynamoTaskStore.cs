@@ -17,28 +17,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
     public async Task<CreateOutcome> CreateAsync(TaskRecord task, string? fingerprint, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
-        var put = new Put
-        {
-            TableName = settings.TableName,
-            Item = ToItem(task, settings.Retention),
-            ConditionExpression = "attribute_not_exists(pk)",
-        };
-        if (task.IdempotencyKey is null)
-        {
-            try
-            {
-                await dynamoDb.PutItemAsync(
-                    new PutItemRequest { TableName = put.TableName, Item = put.Item, ConditionExpression = put.ConditionExpression },
-                    cancellationToken).ConfigureAwait(false);
-                return new CreateOutcome(true, null, null);
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                return new CreateOutcome(false, task.TaskId, null);
-            }
-        }
-
-        var keyItem = new Dictionary<string, AttributeValue>
+        var keyRecord = task.IdempotencyKey is null ? null : new Dictionary<string, AttributeValue>
         {
             [TaskTableSchema.PartitionKey] = S(IdempotencyKey(task.Caller, task.IdempotencyKey)),
             ["task_id"] = S(task.TaskId),
@@ -47,53 +26,7 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
             // Kept as long as its task can be: until retention has passed after the task's run_at.
             [TaskTableSchema.ExpiresAt] = N(((task.RunAt > task.CreatedAt ? task.RunAt : task.CreatedAt) + settings.Retention).ToUnixTimeSeconds()),
         };
-
-        // Concurrent requests with one key race here: exactly one transaction writes both items.
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                await dynamoDb.TransactWriteItemsAsync(
-                    new TransactWriteItemsRequest
-                    {
-                        TransactItems =
-                        [
-                            new TransactWriteItem { Put = new Put { TableName = settings.TableName, Item = keyItem, ConditionExpression = "attribute_not_exists(pk)", ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD } },
-                            new TransactWriteItem { Put = put },
-                        ],
-                    },
-                    cancellationToken).ConfigureAwait(false);
-                return new CreateOutcome(true, null, null);
-            }
-            catch (TransactionCanceledException ex)
-            {
-                var keyReason = ex.CancellationReasons is { Count: > 0 } ? ex.CancellationReasons[0] : null;
-                if (keyReason?.Code == "ConditionalCheckFailed")
-                {
-                    var existing = keyReason.Item is { Count: > 0 } ? keyReason.Item : await GetIdempotencyAsync(IdempotencyKey(task.Caller, task.IdempotencyKey), cancellationToken).ConfigureAwait(false);
-                    if (existing is not null)
-                    {
-                        return new CreateOutcome(false, existing["task_id"].S, existing.TryGetValue("request_hash", out var hash) ? hash.S : null);
-                    }
-                }
-
-                // TransactionConflict: another request with this key is mid-flight. Wait for it to land, then read it.
-                if (attempt >= 5)
-                {
-                    throw;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(20 * (attempt + 1)), time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task<Dictionary<string, AttributeValue>?> GetIdempotencyAsync(string partitionKey, CancellationToken cancellationToken)
-    {
-        var response = await dynamoDb.GetItemAsync(
-            new GetItemRequest { TableName = settings.TableName, Key = Key(partitionKey), ConsistentRead = true },
-            cancellationToken).ConfigureAwait(false);
-        return response.Item is { Count: > 0 } ? response.Item : null;
+        return await IdempotentCreates.PutAsync(dynamoDb, settings.TableName, ToItem(task, settings.Retention), task.TaskId, keyRecord, "task_id", time, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<TaskRecord?> GetAsync(string taskId, CancellationToken cancellationToken)

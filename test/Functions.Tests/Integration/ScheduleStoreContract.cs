@@ -42,7 +42,6 @@ public abstract class ScheduleStoreContract : IAsyncLifetime
         Overlap = OverlapPolicy.Skip,
         State = state,
         NextRunAt = state == ScheduleState.Enabled ? next ?? Now.AddHours(1) : null,
-        WakeUpName = "sched-x",
         IdempotencyKey = key,
         CreatedAt = createdAt ?? Now,
         UpdatedAt = createdAt ?? Now,

@@ -16,7 +16,7 @@ public sealed class ListScheduleRunsFunction(RecurringScheduleService schedules)
     public async Task<HttpApiResponse> List(HttpApiRequest request, InvocationContext context)
     {
         if (!ScheduleResults.TryScheduleId(request, context.RequestId, out var scheduleId, out var invalid)
-            || !ScheduleResults.TryPage(request, context.RequestId, out var limit, out var cursor, out invalid))
+            || !PageQuery.TryRead(request, context.RequestId, out var limit, out var cursor, out invalid))
         {
             return invalid;
         }

@@ -14,9 +14,9 @@ public sealed class PreviewScheduleFunction(RecurringScheduleService schedules)
     [RequiresApiToken]
     public Task<HttpApiResponse> Preview(HttpApiRequest request, InvocationContext context)
     {
-        var (occurrences, valid, errors) = schedules.Preview(request.QueryParameter("schedule_expression"), request.QueryParameter("time_zone"), request.QueryParameter("start_at"), request.QueryParameter("count"));
+        var (occurrences, timing, errors) = schedules.Preview(request.QueryParameter("schedule_expression"), request.QueryParameter("time_zone"), request.QueryParameter("start_at"), request.QueryParameter("count"));
         return Task.FromResult(occurrences is null
-            ? ScheduleResults.Saved(new ScheduleOutcome.Invalid(errors), null, context.RequestId)
-            : HttpResults.Json(200, new PreviewResponse(valid!.ExpressionText, valid.TimeZone, [.. occurrences.Select(ScheduleTimes.Format)]), FunctionsJsonContext.Default.PreviewResponse));
+            ? HttpResults.ValidationProblem(errors, context.RequestId)
+            : HttpResults.Json(200, new PreviewResponse(timing!.ExpressionText, timing.TimeZone, [.. occurrences.Select(ScheduleTimes.Format)]), FunctionsJsonContext.Default.PreviewResponse));
     }
 }

@@ -12,7 +12,7 @@ public sealed record ScheduleListQuery(ScheduleState? State, string? Caller, int
     {
         ArgumentNullException.ThrowIfNull(request);
         query = null;
-        if (!ScheduleResults.TryPage(request, requestId, out var limit, out var cursor, out problem))
+        if (!PageQuery.TryRead(request, requestId, out var limit, out var cursor, out problem))
         {
             return false;
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using Functions.Api.Tasks;
 using Functions.Hosting.Http;
 using Functions.Serialization;
@@ -11,9 +10,6 @@ namespace Functions.Api.Schedules;
 /// <summary>The schedule API's answers: each domain outcome as its HTTP status and body (problem+json for refusals).</summary>
 public static class ScheduleResults
 {
-    public const int DefaultLimit = 20;
-    public const int MaxLimit = 100;
-
     public static string Location(string scheduleId) => "/api/v1/schedules/" + scheduleId;
 
     public static HttpApiResponse Saved(ScheduleOutcome outcome, string? scheduleId, string requestId) => outcome switch
@@ -25,14 +21,7 @@ public static class ScheduleResults
             replayed
                 ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["location"] = Location(view.Schedule.ScheduleId), ["idempotent-replayed"] = "true" }
                 : created ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["location"] = Location(view.Schedule.ScheduleId) } : null),
-        ScheduleOutcome.Invalid(var errors) => HttpResults.Problem(new ProblemDetails
-        {
-            Title = "Bad Request",
-            Status = 400,
-            Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
-            RequestId = requestId,
-            Errors = errors,
-        }),
+        ScheduleOutcome.Invalid(var errors) => HttpResults.ValidationProblem(errors, requestId),
         ScheduleOutcome.NotFound => NotFound(scheduleId ?? string.Empty, requestId),
         ScheduleOutcome.KeyReused(var existing) => HttpResults.Problem(new ProblemDetails
         {
@@ -94,19 +83,6 @@ public static class ScheduleResults
         ArgumentNullException.ThrowIfNull(request);
         scheduleId = request.PathParameter("schedule_id");
         invalid = TaskIds.IsValid(scheduleId) ? null : HttpResults.BadRequest("schedule_id", "schedule_id must be 32 lower-case hexadecimal digits.", requestId);
-        return invalid is null;
-    }
-
-    /// <summary>The <c>limit</c> (1-100, 20) and <c>cursor</c> of a listing's query; otherwise the 400 naming <c>limit</c>.</summary>
-    public static bool TryPage(HttpApiRequest request, string requestId, out int limit, out string? cursor, [NotNullWhen(false)] out HttpApiResponse? invalid)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        limit = DefaultLimit;
-        cursor = request.QueryParameter("cursor") is { Length: > 0 } c ? c : null;
-        invalid = request.QueryParameter("limit") is { Length: > 0 } text
-            && (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit)
-            ? HttpResults.BadRequest("limit", $"limit must be a whole number from 1 to {MaxLimit}.", requestId)
-            : null;
         return invalid is null;
     }
 

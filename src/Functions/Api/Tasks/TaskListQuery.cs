@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
 using Functions.Hosting.Http;
 using Functions.Tasks;
 using Functions.Tasks.Callers;
@@ -9,9 +8,6 @@ namespace Functions.Api.Tasks;
 /// <summary>The query of GET /api/v1/tasks: <c>status</c> (one or all), <c>caller</c> (admins: one caller's), <c>limit</c> (1-100, 20), <c>cursor</c>.</summary>
 public sealed record TaskListQuery(TaskState? Status, string? Caller, int Limit, string? Cursor)
 {
-    public const int DefaultLimit = 20;
-    public const int MaxLimit = 100;
-
     public static bool TryParse(HttpApiRequest request, string requestId, [NotNullWhen(true)] out TaskListQuery? query, [NotNullWhen(false)] out HttpApiResponse? problem)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -29,11 +25,8 @@ public sealed record TaskListQuery(TaskState? Status, string? Caller, int Limit,
             status = parsed;
         }
 
-        var limit = DefaultLimit;
-        if (request.QueryParameter("limit") is { Length: > 0 } limitText
-            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > MaxLimit))
+        if (!PageQuery.TryRead(request, requestId, out var limit, out var cursor, out problem))
         {
-            problem = HttpResults.BadRequest("limit", $"limit must be a whole number from 1 to {MaxLimit}.", requestId);
             return false;
         }
 
@@ -44,7 +37,7 @@ public sealed record TaskListQuery(TaskState? Status, string? Caller, int Limit,
             return false;
         }
 
-        query = new TaskListQuery(status, caller, limit, request.QueryParameter("cursor") is { Length: > 0 } cursor ? cursor : null);
+        query = new TaskListQuery(status, caller, limit, cursor);
         return true;
     }
 }

@@ -23,14 +23,7 @@ public static class TaskResults
                 replayed
                     ? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["location"] = TaskLocation(task.TaskId), ["idempotent-replayed"] = "true" }
                     : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["location"] = TaskLocation(task.TaskId) }),
-            ScheduleResult.Invalid(var errors) => HttpResults.Problem(new ProblemDetails
-            {
-                Title = "Bad Request",
-                Status = 400,
-                Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
-                RequestId = requestId,
-                Errors = errors,
-            }),
+            ScheduleResult.Invalid(var errors) => HttpResults.ValidationProblem(errors, requestId),
             ScheduleResult.KeyReused(var existing) => HttpResults.Problem(new ProblemDetails
             {
                 Title = "Unprocessable Content",

@@ -49,6 +49,17 @@ public static class HttpResults
         };
     }
 
+    /// <summary>A 400 naming every invalid field with its messages (the detail lists them all).</summary>
+    public static HttpApiResponse ValidationProblem(IReadOnlyDictionary<string, string[]> errors, string? requestId = null) =>
+        Problem(new ProblemDetails
+        {
+            Title = "Bad Request",
+            Status = 400,
+            Detail = string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")),
+            RequestId = requestId,
+            Errors = errors,
+        });
+
     /// <summary>A 400 naming the invalid field, in the shape ASP.NET's ValidationProblemDetails uses.</summary>
     public static HttpApiResponse BadRequest(string field, string message, string? requestId = null) =>
         Problem(new ProblemDetails

@@ -6,14 +6,12 @@ using NodaTime;
 
 namespace Functions.Tasks.Recurring;
 
+/// <summary>When a schedule fires, checked: its expression (parsed, and as given), its zone (name and rules), and its bounds.</summary>
+public sealed record ScheduleTiming(ScheduleExpression Expression, string ExpressionText, string TimeZone, DateTimeZone Zone, DateTimeOffset? StartAt, DateTimeOffset? EndAt);
+
 /// <summary>A recurring schedule's request that passed every check, normalised.</summary>
 public sealed record ValidScheduleRequest(
-    ScheduleExpression Expression,
-    string ExpressionText,
-    string TimeZone,
-    DateTimeZone Zone,
-    DateTimeOffset? StartAt,
-    DateTimeOffset? EndAt,
+    ScheduleTiming Timing,
     string? Name,
     TaskTarget Target,
     CatchUpPolicy CatchUp,
@@ -25,7 +23,7 @@ public sealed record ValidScheduleRequest(
     public string Fingerprint()
     {
         var text = new StringBuilder()
-            .AppendJoin('\n', ExpressionText, TimeZone, StartAt?.ToString("O", CultureInfo.InvariantCulture), EndAt?.ToString("O", CultureInfo.InvariantCulture), Name, Target.Url, Target.Method, Target.Data, Target.MaxAttempts, Target.TimeoutSeconds, CatchUp, Overlap, State)
+            .AppendJoin('\n', Timing.ExpressionText, Timing.TimeZone, Timing.StartAt?.ToString("O", CultureInfo.InvariantCulture), Timing.EndAt?.ToString("O", CultureInfo.InvariantCulture), Name, Target.Url, Target.Method, Target.Data, Target.MaxAttempts, Target.TimeoutSeconds, CatchUp, Overlap, State)
             .Append('\n')
             .AppendJoin('\n', Target.Headers.OrderBy(h => h.Key.ToLowerInvariant(), StringComparer.Ordinal).Select(h => $"{h.Key.ToLowerInvariant()}: {h.Value}"));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
@@ -87,11 +85,11 @@ public sealed class RecurringRequestValidator(ScheduleRequestValidator tasks)
 
         return errors.Count > 0 || timing is null
             ? (null, errors)
-            : (new ValidScheduleRequest(timing.Value.Expression, request.ScheduleExpression!.Trim(), request.TimeZone ?? "UTC", timing.Value.Zone, timing.Value.Start, timing.Value.End, request.Name, target, catchUp, overlap, state, request.IdempotencyKey), errors);
+            : (new ValidScheduleRequest(timing, request.Name, target, catchUp, overlap, state, request.IdempotencyKey), errors);
     }
 
     /// <summary>The query of GET /api/v1/schedules/preview: the expression, zone and start as for a create, and 1-50 occurrences (5).</summary>
-    public (ValidScheduleRequest? Request, int Count, Dictionary<string, string[]> Errors) ValidatePreview(string? expression, string? timeZone, string? startAt, string? count)
+    public (ScheduleTiming? Timing, int Count, Dictionary<string, string[]> Errors) ValidatePreview(string? expression, string? timeZone, string? startAt, string? count)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Fail(string field, string message) => errors[field] = [message];
@@ -102,13 +100,11 @@ public sealed class RecurringRequestValidator(ScheduleRequestValidator tasks)
             Fail("count", $"count must be a whole number from 1 to {MaxPreviewCount}.");
         }
 
-        return errors.Count > 0 || timing is null
-            ? (null, n, errors)
-            : (new ValidScheduleRequest(timing.Value.Expression, expression!.Trim(), timeZone ?? "UTC", timing.Value.Zone, timing.Value.Start, null, null, new TaskTarget(string.Empty, "POST", new Dictionary<string, string>(), "{}", 1, 1), CatchUpPolicy.Latest, OverlapPolicy.Allow, null, null), n, errors);
+        return (errors.Count > 0 ? null : timing, n, errors);
     }
 
 
-    private static (ScheduleExpression Expression, DateTimeZone Zone, DateTimeOffset? Start, DateTimeOffset? End)? ValidateTiming(
+    private static ScheduleTiming? ValidateTiming(
         string? expressionText, string? timeZone, string? startText, string? endText, Action<string, string> fail)
     {
         ScheduleExpression? expression = null;
@@ -158,6 +154,8 @@ public sealed class RecurringRequestValidator(ScheduleRequestValidator tasks)
             }
         }
 
-        return expression is null || zone is null || (startText is not null && start is null) || (endText is not null && end is null) ? null : (expression, zone, start, end);
+        return expression is null || zone is null || (startText is not null && start is null) || (endText is not null && end is null)
+            ? null
+            : new ScheduleTiming(expression, expressionText!.Trim(), timeZone ?? "UTC", zone, start, end);
     }
 }

@@ -37,8 +37,9 @@ public sealed record RecurringSchedule
     /// <summary>The occurrence the armed wake-up is for; null when paused or ended.</summary>
     public DateTimeOffset? NextRunAt { get; init; }
 
-    /// <summary>The name of the wake-up schedule armed for <see cref="NextRunAt"/>, should one be needed.</summary>
-    public string? WakeUpName { get; init; }
+    /// <summary>The name of the wake-up schedule armed for <see cref="NextRunAt"/>, should one be needed (it follows from the two).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? WakeUpName => NextRunAt is { } next ? WakeUps.WakeUpNames.Occurrence(ScheduleId, next) : null;
 
     /// <summary>Its ARN, when the wait was long enough for an EventBridge schedule (a short one rides the queue).</summary>
     public string? WakeUpArn { get; init; }

@@ -35,9 +35,9 @@ public sealed partial class RecurringScheduleService(
         {
             ScheduleId = ScheduleIds.New(),
             Caller = caller.Name,
-            Expression = valid.ExpressionText,
-            TimeZone = valid.TimeZone,
-            Anchor = valid.StartAt ?? WholeSecond(now),
+            Expression = valid.Timing.ExpressionText,
+            TimeZone = valid.Timing.TimeZone,
+            Anchor = valid.Timing.StartAt ?? WholeSecond(now),
             Target = valid.Target,
             State = valid.State ?? ScheduleState.Enabled,
             IdempotencyKey = valid.IdempotencyKey,
@@ -49,12 +49,12 @@ public sealed partial class RecurringScheduleService(
         var first = ScheduleTimes.First(schedule, now);
         if (first is null)
         {
-            var field = valid.EndAt is null ? "schedule_expression" : "end_at";
-            return new ScheduleOutcome.Invalid(new(StringComparer.Ordinal) { [field] = [$"{field}: the schedule has no occurrence after now{(valid.EndAt is null ? string.Empty : " and before end_at")}."] });
+            var field = valid.Timing.EndAt is null ? "schedule_expression" : "end_at";
+            return new ScheduleOutcome.Invalid(new(StringComparer.Ordinal) { [field] = [$"{field}: the schedule has no occurrence after now{(valid.Timing.EndAt is null ? string.Empty : " and before end_at")}."] });
         }
 
         schedule = schedule.State == ScheduleState.Enabled
-            ? schedule with { NextRunAt = first, WakeUpName = WakeUpNames.Occurrence(schedule.ScheduleId, first.Value) }
+            ? schedule with { NextRunAt = first }
             : schedule;
         var fingerprint = valid.IdempotencyKey is null ? null : valid.Fingerprint();
         var created = await schedules.CreateAsync(schedule, fingerprint, cancellationToken).ConfigureAwait(false);
@@ -99,12 +99,9 @@ public sealed partial class RecurringScheduleService(
         try
         {
             var page = await schedules.ListAsync(onlyCaller ?? caller.Name, state, limit, cursor, cancellationToken).ConfigureAwait(false);
-            var views = new List<ScheduleView>(page.Schedules.Count);
-            foreach (var schedule in page.Schedules)
-            {
-                views.Add(await ViewAsync(schedule, cancellationToken).ConfigureAwait(false));
-            }
 
+            // Each schedule's last run is read at once, not one after another.
+            var views = await Task.WhenAll(page.Schedules.Select(s => ViewAsync(s, cancellationToken))).ConfigureAwait(false);
             return new ScheduleListOutcome.Listed(views, page.NextCursor);
         }
         catch (FormatException ex)
@@ -141,12 +138,13 @@ public sealed partial class RecurringScheduleService(
             }
 
             var now = time.GetUtcNow();
-            var timingChanged = valid.ExpressionText != current.Expression || valid.TimeZone != current.TimeZone || valid.StartAt != current.StartAt || valid.EndAt != current.EndAt;
+            var timing = valid.Timing;
+            var timingChanged = timing.ExpressionText != current.Expression || timing.TimeZone != current.TimeZone || timing.StartAt != current.StartAt || timing.EndAt != current.EndAt;
             var state = valid.State ?? (current.State == ScheduleState.Paused ? ScheduleState.Paused : ScheduleState.Enabled);
-            var updated = Apply(valid, current) with { Anchor = timingChanged ? valid.StartAt ?? WholeSecond(now) : current.Anchor, UpdatedAt = now };
+            var updated = Apply(valid, current) with { Anchor = timingChanged ? timing.StartAt ?? WholeSecond(now) : current.Anchor, UpdatedAt = now };
             if (state == ScheduleState.Paused)
             {
-                updated = updated with { State = ScheduleState.Paused, NextRunAt = null, WakeUpName = null, WakeUpArn = null };
+                updated = updated with { State = ScheduleState.Paused, NextRunAt = null, WakeUpArn = null };
             }
             else if (timingChanged || current.State != ScheduleState.Enabled)
             {
@@ -155,7 +153,6 @@ public sealed partial class RecurringScheduleService(
                 {
                     State = next is null ? ScheduleState.Ended : ScheduleState.Enabled,
                     NextRunAt = next,
-                    WakeUpName = next is { } n ? WakeUpNames.Occurrence(scheduleId, n) : null,
                     WakeUpArn = null,
                 };
             }
@@ -242,16 +239,17 @@ public sealed partial class RecurringScheduleService(
             : await tasks.ListRunsAsync(scheduleId, limit, cursor, cancellationToken).ConfigureAwait(false);
 
     /// <summary>The next occurrences of an expression from now (or its start), without creating anything.</summary>
-    public (IReadOnlyList<DateTimeOffset>? Occurrences, ValidScheduleRequest? Request, Dictionary<string, string[]> Errors) Preview(string? expression, string? timeZone, string? startAt, string? count)
+    public (IReadOnlyList<DateTimeOffset>? Occurrences, ScheduleTiming? Timing, Dictionary<string, string[]> Errors) Preview(string? expression, string? timeZone, string? startAt, string? count)
     {
-        var (valid, n, errors) = validator.ValidatePreview(expression, timeZone, startAt, count);
-        if (valid is null)
+        var (timing, n, errors) = validator.ValidatePreview(expression, timeZone, startAt, count);
+        if (timing is null)
         {
             return (null, null, errors);
         }
 
+        // The same anchor a create would take now, so a preview shows what that create would fire.
         var now = time.GetUtcNow();
-        return (ScheduleTimes.After(valid.Expression, valid.Zone, valid.StartAt ?? now, valid.StartAt, null, now, n), valid, errors);
+        return (ScheduleTimes.After(timing.Expression, timing.Zone, timing.StartAt ?? WholeSecond(now), timing.StartAt, null, now, n), timing, errors);
     }
 
     /// <summary>A rate without a start counts from the second it was created (or its timing changed) in: its occurrences fall on whole seconds.</summary>
@@ -261,10 +259,10 @@ public sealed partial class RecurringScheduleService(
     private static RecurringSchedule Apply(ValidScheduleRequest valid, RecurringSchedule schedule) => schedule with
     {
         Name = valid.Name,
-        Expression = valid.ExpressionText,
-        TimeZone = valid.TimeZone,
-        StartAt = valid.StartAt,
-        EndAt = valid.EndAt,
+        Expression = valid.Timing.ExpressionText,
+        TimeZone = valid.Timing.TimeZone,
+        StartAt = valid.Timing.StartAt,
+        EndAt = valid.Timing.EndAt,
         Target = valid.Target,
         CatchUp = valid.CatchUp,
         Overlap = valid.Overlap,

@@ -229,7 +229,6 @@ public sealed partial class ScheduleFiring(IScheduleStore schedules, ITaskStore 
         {
             State = next is null ? ScheduleState.Ended : ScheduleState.Enabled,
             NextRunAt = next,
-            WakeUpName = next is { } n ? WakeUpNames.Occurrence(schedule.ScheduleId, n) : null,
             WakeUpArn = null,
             LastRun = run ?? schedule.LastRun,
             Skipped = [.. schedule.Skipped.Concat(skipped).TakeLast(RecurringSchedule.SkippedKept)],
