@@ -102,18 +102,25 @@ public sealed partial class AwsClock(
         }
     }
 
+    /// <summary>How long an empty poll of the delivery queue waits before the next.</summary>
+    public static readonly TimeSpan QueuePollInterval = TimeSpan.FromMilliseconds(100);
+
     private async Task PollQueueAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // Short polls, not long ones: moto's long poll wakes only for a message sent during it, not for a delayed
+                // one becoming visible, so a wake-up whose delay ended mid-wait came up to a second late (a schedule's
+                // first run after a restart, 1.4 s late, twice in CI). SQS itself returns such a message at once.
                 var received = await sqs.ReceiveMessageAsync(
-                    new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 1, VisibilityTimeout = 120 },
+                    new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, WaitTimeSeconds = 0, VisibilityTimeout = 120 },
                     stoppingToken).ConfigureAwait(false);
                 var messages = received.Messages ?? [];
                 if (messages.Count == 0)
                 {
+                    await Task.Delay(QueuePollInterval, time, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
 

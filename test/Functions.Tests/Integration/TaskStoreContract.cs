@@ -106,6 +106,22 @@ public abstract class TaskStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RacingCreatesWithOneKey_WriteOneTask_AndTheOthersGetIt()
+    {
+        var key = "race-" + Guid.NewGuid().ToString("N");
+
+        var outcomes = await RaceAsync(8, async () =>
+        {
+            var task = NewTask(key: key);
+            return (task.TaskId, Outcome: await Store.CreateAsync(task, "fp", None));
+        });
+
+        var winner = Assert.Single(outcomes, o => o.Outcome.Created);
+        Assert.All(outcomes.Where(o => !o.Outcome.Created), o => Assert.Equal((winner.TaskId, "fp"), (o.Outcome.ExistingId, o.Outcome.ExistingFingerprint)));
+        Assert.Equal([winner.TaskId], (await Store.GetManyAsync([.. outcomes.Select(o => o.TaskId)], None)).Select(t => t.TaskId));
+    }
+
+    [Fact]
     public async Task AnIdempotencyKey_NamesItsFirstTask_UntilThatTaskReleasesIt()
     {
         var key = "k-" + Guid.NewGuid().ToString("N");
