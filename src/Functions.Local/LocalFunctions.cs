@@ -5,6 +5,7 @@ using Functions.Local.Embedded;
 using Functions.Scheduler;
 using Functions.Tasks;
 using Functions.Tasks.Callers;
+using Functions.Tasks.DeadLetters;
 using Functions.Tasks.Recurring;
 using Functions.Tasks.WakeUps;
 using Microsoft.Extensions.Configuration;
@@ -23,7 +24,7 @@ public sealed class LocalFunctions(IConfiguration configuration, LocalFunctions.
     private readonly ConcurrentDictionary<string, Lazy<FunctionHost>> _hosts = new(StringComparer.Ordinal);
 
     /// <summary>The embedded implementations, shared by every function (one database).</summary>
-    public sealed record EmbeddedParts(LocalDatabase Database, LocalTaskStore Store, LocalScheduler Scheduler, LocalDeliveryQueues Queues, LocalCallbackStore Callbacks, LocalCallerStore Callers, LocalScheduleStore Schedules);
+    public sealed record EmbeddedParts(LocalDatabase Database, LocalTaskStore Store, LocalScheduler Scheduler, LocalDeliveryQueues Queues, LocalCallbackStore Callbacks, LocalCallerStore Callers, LocalScheduleStore Schedules, LocalDeadLetterChannel DeadLetters);
 
     public FunctionHost Get(string name) => _hosts.GetOrAdd(name, n => new Lazy<FunctionHost>(() => Build(n))).Value;
 
@@ -40,6 +41,7 @@ public sealed class LocalFunctions(IConfiguration configuration, LocalFunctions.
             services.AddSingleton<ISchedulerClient>(embedded.Scheduler);
             services.AddSingleton<IQueuedWakeUps>(embedded.Queues);
             services.AddSingleton<IFailedDeliveryChannel>(embedded.Queues);
+            services.AddSingleton<ISystemDeadLetterChannel>(embedded.DeadLetters);
             services.AddSingleton<ICallbackStore>(embedded.Callbacks);
             services.AddSingleton<IApiKeyStore>(embedded.Callers);
             services.AddSingleton<ICallerSecretStore>(embedded.Callers);

@@ -89,6 +89,7 @@ public static class LocalRunner
         settings[SettingNames.RetentionDays] = environment[SettingNames.RetentionDays];
         settings[SettingNames.DeliveryQueueUrl] = "local:delivery";
         settings[SettingNames.FailedDeliveriesQueueUrl] = "local:failed-deliveries";
+        settings[SettingNames.DeadLetterQueueUrl] = "local:dead-letter";
         settings[SettingNames.LogLevel] = environment[SettingNames.LogLevel] ?? "INFO";
         if (endpoint is not null)
         {
@@ -123,7 +124,7 @@ public static class LocalRunner
         if (options.AwsEndpoint is null)
         {
             var database = new LocalDatabase(Path.Combine(options.DataDirectory, "runner.db"));
-            var embedded = new LocalFunctions.EmbeddedParts(database, new LocalTaskStore(database, time), new LocalScheduler(database), new LocalDeliveryQueues(database, time), new LocalCallbackStore(database, time), new LocalCallerStore(database), new LocalScheduleStore(database));
+            var embedded = new LocalFunctions.EmbeddedParts(database, new LocalTaskStore(database, time), new LocalScheduler(database), new LocalDeliveryQueues(database, time), new LocalCallbackStore(database, time), new LocalCallerStore(database), new LocalScheduleStore(database), new LocalDeadLetterChannel(database, time));
             builder.Services.AddSingleton(database);
             builder.Services.AddSingleton(embedded.Scheduler);
             builder.Services.AddSingleton(embedded.Queues);
@@ -142,7 +143,10 @@ public static class LocalRunner
             var prefix = settings[SettingNames.TableName];
             var failed = (await sqs.CreateQueueAsync(prefix + "-failed-deliveries").ConfigureAwait(false)).QueueUrl;
             var delivery = (await sqs.CreateQueueAsync(prefix + "-delivery").ConfigureAwait(false)).QueueUrl;
+            var deadLetters = (await sqs.CreateQueueAsync(prefix + "-dlq").ConfigureAwait(false)).QueueUrl;
             settings[SettingNames.DeliveryQueueUrl] = delivery;
+            settings[SettingNames.DeadLetterQueueUrl] = deadLetters;
+            settings[SettingNames.DeadLetterQueueArn] = (await sqs.GetQueueAttributesAsync(deadLetters, ["QueueArn"]).ConfigureAwait(false)).QueueARN;
             settings[SettingNames.FailedDeliveriesQueueUrl] = failed;
             builder.Services.AddSingleton<IAmazonDynamoDB>(dynamoDb);
             builder.Services.AddSingleton<ISchedulerClient>(scheduler);

@@ -48,6 +48,10 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
                 SweepAfter = changes.RunAt is null ? current.SweepAfter : null,
                 LastStatusCode = changes.Result is { } result ? result.StatusCode : current.LastStatusCode,
                 LastError = changes.Result is { } last ? last.StoredError : current.LastError,
+                AttemptLog = changes.AttemptLog ?? current.AttemptLog,
+                Retries = changes.StartsRetry ? current.Retries + 1 : current.Retries,
+                AttemptsBefore = changes.StartsRetry ? current.Attempts : current.AttemptsBefore,
+                RetriedAt = changes.StartsRetry ? time.GetUtcNow() : current.RetriedAt,
             };
             Write(sql, moved);
             return new MoveOutcome(true, moved);

@@ -13,5 +13,13 @@ public enum CallOutcome
     Refused,
 }
 
-/// <summary>One call to a target: its outcome, status (none when it ended without one), error, duration and Retry-After.</summary>
-public sealed record CallResult(CallOutcome Outcome, int? StatusCode, string? Error, TimeSpan Duration, TimeSpan? RetryAfter = null);
+/// <summary>
+/// One call to a target: its outcome, status (none when it ended without one), error and its kind
+/// (<see cref="Tasks.AttemptErrors"/>), duration, Retry-After, and the start of the answer's body.
+/// </summary>
+public sealed record CallResult(CallOutcome Outcome, int? StatusCode, string? Error, TimeSpan Duration, TimeSpan? RetryAfter = null)
+{
+    public string? ErrorKind { get; init; }
+
+    public ResponseSnippet? Response { get; init; }
+}

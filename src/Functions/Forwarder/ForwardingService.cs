@@ -71,10 +71,10 @@ public sealed partial class ForwardingService(
                 // to do then; if it died, that wake-up takes the attempt over. Never just drop the wake-up.
                 await RearmAsync(task, lease + TimeSpan.FromSeconds(1), now, context).ConfigureAwait(false);
                 return;
-            case { Status: TaskState.Running } when task.Attempts >= task.MaxAttempts:
+            case { Status: TaskState.Running, HasAttemptsLeft: false }:
                 // The last attempt's worker died (its lease ran out without an outcome): no attempt is left to take over.
                 var lost = new LastResult(null, $"The worker of attempt {task.Attempts} was lost; no attempts left");
-                await RecordAsync(task, new AttemptOutcome(TaskState.Failed, lost, null), context).ConfigureAwait(false);
+                await RecordAsync(task, new AttemptOutcome(TaskState.Failed, lost, null) { ErrorKind = AttemptErrors.Lost }, context).ConfigureAwait(false);
                 return;
             case { } when task.RunAt - now > MaxInvocationWait:
                 // Woken early (the long wait's schedule, or a queue delay capped at 15 minutes): arm the rest.
@@ -96,15 +96,23 @@ public sealed partial class ForwardingService(
         // The call is built and signed during the wait too, so that at run_at it only has to be sent.
         var claimed = claim.Task!;
         CallResult call;
-        TimeSpan lateness;
+        DateTimeOffset sentAt;
         using (var prepared = await target.PrepareAsync(claimed, callAt, context.CancellationToken).ConfigureAwait(false))
         {
             await WaitUntilAsync(claimed.RunAt, context.CancellationToken).ConfigureAwait(false);
-            lateness = time.GetUtcNow() - claimed.RunAt;
+            sentAt = time.GetUtcNow();
             call = await target.SendAsync(prepared, AttemptTimeout(claimed, context), context.CancellationToken).ConfigureAwait(false);
         }
 
-        await RecordAsync(claimed, Outcome(claimed, call) with { Lateness = lateness, Duration = call.Duration }, context).ConfigureAwait(false);
+        var outcome = Outcome(claimed, call) with
+        {
+            Lateness = sentAt - claimed.RunAt,
+            Duration = call.Duration,
+            SentAt = sentAt,
+            ErrorKind = call.ErrorKind,
+            Response = call.Response,
+        };
+        await RecordAsync(claimed, outcome, context).ConfigureAwait(false);
     }
 
     /// <summary>Waits until <paramref name="at"/> on the service's clock, never returning before it (a timer may fire up to a millisecond early).</summary>
@@ -132,11 +140,11 @@ public sealed partial class ForwardingService(
         {
             case CallOutcome.Succeeded:
                 return new AttemptOutcome(TaskState.Succeeded, result, null);
-            case CallOutcome.Retryable when task.Attempts < task.MaxAttempts:
-                var delay = backoff.Next(task.Attempts, call.RetryAfter, Random.Shared.NextDouble());
+            case CallOutcome.Retryable when task.HasAttemptsLeft:
+                var delay = backoff.Next(task.BudgetUsed, call.RetryAfter, Random.Shared.NextDouble());
                 return new AttemptOutcome(TaskState.Retrying, result, time.GetUtcNow() + delay);
             case CallOutcome.Retryable:
-                return new AttemptOutcome(TaskState.Failed, result with { Error = $"{call.Error}; gave up after {task.Attempts} attempts" }, null);
+                return new AttemptOutcome(TaskState.Failed, result with { Error = $"{call.Error}; gave up after {task.BudgetUsed} attempts" }, null);
             default:
                 return new AttemptOutcome(TaskState.Failed, result, null);
         }
@@ -161,6 +169,7 @@ public sealed partial class ForwardingService(
         var changes = new TaskChanges
         {
             Result = outcome.Result,
+            AttemptLog = AttemptLog.Append(task.AttemptLog, outcome.Entry(task, time.GetUtcNow())),
             RunAt = outcome.RetryAt,
             // The retry's schedule name is known now, so cancel can delete it even before its ARN is recorded.
             ScheduleName = outcome.Next == TaskState.Retrying ? retryName : null,

@@ -50,12 +50,13 @@ public sealed partial class TargetCall(HttpClient targets, SigningSecrets secret
             var elapsed = time.GetElapsedTime(started);
             var code = (int)response.StatusCode;
             LogDelivered(logger, task.TaskId, task.Attempts, code, elapsed.TotalMilliseconds);
-            return code switch
+            var result = code switch
             {
                 >= 200 and < 300 => new CallResult(CallOutcome.Succeeded, code, null, elapsed),
-                408 or 429 or >= 500 => new CallResult(CallOutcome.Retryable, code, $"HTTP {code}", elapsed, RetryAfter(response)),
-                _ => new CallResult(CallOutcome.Refused, code, $"HTTP {code} (not retried)", elapsed),
+                408 or 429 or >= 500 => new CallResult(CallOutcome.Retryable, code, $"HTTP {code}", elapsed, RetryAfter(response)) { ErrorKind = AttemptErrors.HttpStatus },
+                _ => new CallResult(CallOutcome.Refused, code, $"HTTP {code} (not retried)", elapsed) { ErrorKind = AttemptErrors.HttpStatus },
             };
+            return result with { Response = await ResponseSnippet.ReadAsync(response.Content, deadline.Token).ConfigureAwait(false) };
         }
         catch (OperationCanceledException)
         {
@@ -63,18 +64,18 @@ public sealed partial class TargetCall(HttpClient targets, SigningSecrets secret
             // and the outcome is still recorded (with the time kept for it).
             var elapsed = time.GetElapsedTime(started);
             LogAttemptError(logger, task.TaskId, task.Attempts, "timeout", elapsed.TotalMilliseconds);
-            return new CallResult(CallOutcome.Retryable, null, $"Timed out after {timeout.TotalSeconds:0.#} s", elapsed);
+            return new CallResult(CallOutcome.Retryable, null, $"Timed out after {timeout.TotalSeconds:0.#} s", elapsed) { ErrorKind = AttemptErrors.Timeout };
         }
         catch (HttpRequestException ex) when (FindBlocked(ex) is { } blocked)
         {
             LogAttemptError(logger, task.TaskId, task.Attempts, "blocked target", 0);
-            return new CallResult(CallOutcome.Refused, null, blocked.Message, time.GetElapsedTime(started));
+            return new CallResult(CallOutcome.Refused, null, blocked.Message, time.GetElapsedTime(started)) { ErrorKind = AttemptErrors.Blocked };
         }
         catch (HttpRequestException ex)
         {
             var elapsed = time.GetElapsedTime(started);
             LogAttemptError(logger, task.TaskId, task.Attempts, ex.HttpRequestError.ToString(), elapsed.TotalMilliseconds);
-            return new CallResult(CallOutcome.Retryable, null, $"Connection failed: {ex.HttpRequestError}", elapsed);
+            return new CallResult(CallOutcome.Retryable, null, $"Connection failed: {ex.HttpRequestError}", elapsed) { ErrorKind = AttemptErrors.Connection };
         }
     }
 

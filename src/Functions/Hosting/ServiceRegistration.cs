@@ -10,6 +10,7 @@ using Functions.Queues;
 using Functions.Scheduler;
 using Functions.Tasks;
 using Functions.Tasks.Callers;
+using Functions.Tasks.DeadLetters;
 using Functions.Tasks.Recurring;
 using Functions.Tasks.Requests;
 using Functions.Tasks.Scheduling;
@@ -46,6 +47,8 @@ public static class ServiceRegistration
         services.TryAddSingleton<ITaskMetrics, Functions.Metrics.EmfTaskMetrics>();
         services.TryAddSingleton<TaskSchedulingService>();
         services.TryAddSingleton<TaskCancellationService>();
+        services.TryAddSingleton<TaskRetryService>();
+        services.TryAddSingleton<DeadLetterService>();
         services.TryAddSingleton<TaskQueries>();
         services.TryAddSingleton<RecurringRequestValidator>();
         services.TryAddSingleton(sp =>
@@ -149,6 +152,7 @@ public static class ServiceRegistration
         });
         services.TryAddSingleton<IWakeUpSchedules>(sp => new SchedulerWakeUps(sp.GetRequiredService<ISchedulerClient>(), sp.GetRequiredService<SchedulerSettings>()));
         services.TryAddSingleton<IQueuedWakeUps>(sp => new SqsQueuedWakeUps(sp.GetRequiredService<IAmazonSQS>(), DeliveryQueueUrl(sp)));
+        services.TryAddSingleton<ISystemDeadLetterChannel>(sp => new SqsSystemDeadLetterChannel(sp.GetRequiredService<IAmazonSQS>(), Configuration(sp).GetRequired(SettingNames.DeadLetterQueueUrl)));
         services.TryAddSingleton<IFailedDeliveryChannel>(sp => new SqsFailedDeliveryChannel(sp.GetRequiredService<IAmazonSQS>(), Configuration(sp).GetRequired(SettingNames.FailedDeliveriesQueueUrl)));
     }
 

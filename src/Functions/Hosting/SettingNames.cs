@@ -56,6 +56,9 @@ public static class SettingNames
     /// <summary>Where EventBridge Scheduler parks an invocation it could not make.</summary>
     public const string DeadLetterQueueArn = "DEAD_LETTER_QUEUE_ARN";
 
+    /// <summary>The system dead-letter queue's URL, for the functions that show and redrive it.</summary>
+    public const string DeadLetterQueueUrl = "DEAD_LETTER_QUEUE_URL";
+
     /// <summary>Where the forwarder parks a task that ended failed (the callers' failed deliveries).</summary>
     public const string FailedDeliveriesQueueUrl = "FAILED_DELIVERIES_QUEUE_URL";
 

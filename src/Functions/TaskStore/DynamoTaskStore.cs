@@ -91,10 +91,31 @@ public sealed class DynamoTaskStore(IAmazonDynamoDB dynamoDb, TaskStoreSettings 
             }
         }
 
+        if (changes.AttemptLog is { } log)
+        {
+            update.Set(AttemptLogAttribute, ":log", S(AttemptLogText(log)));
+        }
+
+        if (changes.StartsRetry)
+        {
+            // A fresh budget from the attempts made so far; the count of retries by hand goes up by one.
+            update.Values[":zero"] = N(0);
+            update.Values[":one"] = N(1);
+            update.Expressions.Add("retries = if_not_exists(retries, :zero) + :one");
+            update.Expressions.Add("attempts_before = attempts");
+            update.Set("retried_at", ":retried_at", S(Timestamps.Format(now)));
+        }
+
         if (TaskStateMachine.IsFinal(target))
         {
             update.Set(TaskTableSchema.ExpiresAt, ":expires", N((now + settings.Retention).ToUnixTimeSeconds()));
             update.Set(TaskTableSchema.Outcome, ":outcome", S(TaskStateMachine.Name(target)));
+        }
+        else if (sources.Any(TaskStateMachine.IsFinal))
+        {
+            // Out of a final state (a retry): no longer expiring, and no longer listed as finished.
+            update.Remove(TaskTableSchema.ExpiresAt);
+            update.Remove(TaskTableSchema.Outcome);
         }
 
         var condition = $"attribute_exists(pk) AND {update.StatusIn(sources)}";

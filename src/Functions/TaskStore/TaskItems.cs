@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
+using Functions.Serialization;
 using Functions.Tasks;
 
 namespace Functions.TaskStore;
@@ -58,6 +60,18 @@ public static class TaskItems
             }
         }
 
+        if (task.AttemptLog.Count > 0)
+        {
+            item[AttemptLogAttribute] = S(AttemptLogText(task.AttemptLog));
+        }
+
+        if (task.Retries > 0)
+        {
+            item["retries"] = N(task.Retries);
+            item["attempts_before"] = N(task.AttemptsBefore);
+            SetIfPresent(item, "retried_at", task.RetriedAt is { } retriedAt ? Timestamps.Format(retriedAt) : null);
+        }
+
         SetIfPresent(item, "schedule_name", task.ScheduleName);
         SetIfPresent(item, "schedule_arn", task.ScheduleArn);
         SetIfPresent(item, "idempotency_key", task.IdempotencyKey);
@@ -75,6 +89,12 @@ public static class TaskItems
 
         return item;
     }
+
+    /// <summary>The attempt log, as compact JSON text (<see cref="TaskAttempt"/>'s short names).</summary>
+    public const string AttemptLogAttribute = "attempts_log";
+
+    public static string AttemptLogText(IReadOnlyList<TaskAttempt> log) =>
+        JsonSerializer.Serialize([.. log], FunctionsJsonContext.Default.TaskAttemptArray);
 
     /// <summary>The key of <paramref name="caller"/>'s idempotency key record (keys are per caller).</summary>
     public static string IdempotencyKey(string caller, string key) => $"{IdempotencyPrefix}{caller}#{key}";
@@ -121,6 +141,10 @@ public static class TaskItems
             LastStatusCode = Number(item, "last_status_code"),
             LastError = Text(item, "last_error") is { Length: > 0 } error ? error : null,
             LeaseUntil = Time(item, "lease_until"),
+            AttemptLog = Text(item, AttemptLogAttribute) is { } log ? JsonSerializer.Deserialize(log, FunctionsJsonContext.Default.TaskAttemptArray) ?? [] : [],
+            Retries = Number(item, "retries") ?? 0,
+            AttemptsBefore = Number(item, "attempts_before") ?? 0,
+            RetriedAt = Time(item, "retried_at"),
             ScheduleId = Text(item, TaskTableSchema.RunOf),
             Occurrence = Time(item, "occurrence"),
             Late = item.TryGetValue("late", out var late) && late.BOOL == true,

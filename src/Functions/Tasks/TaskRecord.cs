@@ -42,6 +42,24 @@ public sealed record TaskRecord
     /// <summary>A catch-up run: made for occurrences missed while nothing could fire them.</summary>
     public bool Late { get; init; }
 
+    /// <summary>The last <see cref="Tasks.AttemptLog.MaxEntries"/> attempts, oldest first (written with each outcome).</summary>
+    public IReadOnlyList<TaskAttempt> AttemptLog { get; init; } = [];
+
+    /// <summary>How many times an operator or caller retried the task after it finished (<c>POST .../retry</c>).</summary>
+    public int Retries { get; init; }
+
+    /// <summary>The attempts made before the last manual retry: the attempt budget counts from here.</summary>
+    public int AttemptsBefore { get; init; }
+
+    /// <summary>When the task was last retried by hand.</summary>
+    public DateTimeOffset? RetriedAt { get; init; }
+
+    /// <summary>Attempts made since the last manual retry (all of them when there was none).</summary>
+    public int BudgetUsed => Attempts - AttemptsBefore;
+
+    /// <summary>Whether another attempt is within the budget (<see cref="MaxAttempts"/> since the last manual retry).</summary>
+    public bool HasAttemptsLeft => BudgetUsed < MaxAttempts;
+
     /// <summary>While running: until when the claiming forwarder owns the attempt.</summary>
     public DateTimeOffset? LeaseUntil { get; init; }
 

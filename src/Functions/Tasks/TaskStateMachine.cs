@@ -12,13 +12,15 @@ namespace Functions.Tasks;
 ///   the invocation's retry or the queue's redelivery brings it back). Only by lease expiry, never otherwise.</item>
 /// <item>running → succeeded | retrying | failed: the forwarder, recording the attempt's outcome.</item>
 /// <item>pending | scheduled | retrying → cancelled: CancelTaskFunction. Running and finished tasks cannot be cancelled.</item>
+/// <item>failed | succeeded → pending: TaskRetryService, a retry by hand with a fresh attempt budget (succeeded only
+///   when forced, which the service checks). The only move out of a final state; cancelled stays cancelled.</item>
 /// </list>
 /// </summary>
 public static class TaskStateMachine
 {
     private static readonly Dictionary<TaskState, TaskState[]> Sources = new()
     {
-        [TaskState.Pending] = [],
+        [TaskState.Pending] = [TaskState.Failed, TaskState.Succeeded],
         [TaskState.Scheduled] = [TaskState.Pending],
         [TaskState.Running] = [TaskState.Pending, TaskState.Scheduled, TaskState.Retrying],
         [TaskState.Retrying] = [TaskState.Running],
@@ -44,7 +46,7 @@ public static class TaskStateMachine
             && (CanMove(task.Status, TaskState.Running) || (task.Status == TaskState.Running && task.LeaseUntil < now));
     }
 
-    /// <summary>Succeeded, failed and cancelled are final: no move leaves them, and TTL may expire them.</summary>
+    /// <summary>Succeeded, failed and cancelled are final: only a retry by hand leaves them, and TTL may expire them meanwhile.</summary>
     public static bool IsFinal(TaskState state) => state is TaskState.Succeeded or TaskState.Failed or TaskState.Cancelled;
 
     public static string Name(TaskState state) => state switch

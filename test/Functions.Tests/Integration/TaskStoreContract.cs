@@ -230,6 +230,41 @@ public abstract class TaskStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAttemptLog_IsWrittenWithAMove_AndReadsBackAsWritten()
+    {
+        var task = await CreatedAsync(TaskState.Running, attempts: 2);
+        var first = new TaskAttempt { Attempt = 1, StartedAt = Clock.GetUtcNow().AddSeconds(-40), DurationMs = 12.5, StatusCode = 503, ErrorKind = AttemptErrors.HttpStatus, Error = "HTTP 503", Response = "busy \"now\" — 잠시 후", ResponseBytes = 20, Outcome = "retrying", NextRetryAt = Clock.GetUtcNow() };
+        var second = new TaskAttempt { Attempt = 2, Retry = 1, StartedAt = Clock.GetUtcNow(), ErrorKind = AttemptErrors.Timeout, Error = "Timed out after 30 s", ResponseBytes = 4096, Outcome = "failed" };
+
+        await Store.MoveAsync(task.TaskId, TaskState.Failed, new TaskChanges { AttemptLog = [first, second], ExpectedAttempts = 2 }, None);
+
+        Assert.Equal([first, second], (await Store.GetAsync(task.TaskId, None))!.AttemptLog);
+        Assert.Empty(task.AttemptLog);
+    }
+
+    [Theory]
+    [InlineData(TaskState.Failed)]
+    [InlineData(TaskState.Succeeded)]
+    public async Task ARetry_MovesAFinishedTaskBackToPending_WithAFreshBudget_AndItIsListedUnfinishedAgain(TaskState final)
+    {
+        var task = await CreatedAsync(final, attempts: 3);
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        var runAt = Clock.GetUtcNow().AddMinutes(5);
+        var mine = new TaskFilter(Caller.BootstrapName, final);
+
+        var stale = await Store.MoveAsync(task.TaskId, TaskState.Pending, new TaskChanges { StartsRetry = true, ExpectedAttempts = 2, RunAt = runAt }, None);
+        var moved = await Store.MoveAsync(task.TaskId, TaskState.Pending, new TaskChanges { StartsRetry = true, ExpectedAttempts = 3, RunAt = runAt, ScheduleName = "task-x-4" }, None);
+
+        Assert.False(stale.Moved);
+        Assert.True(moved.Moved);
+        var stored = (await Store.GetAsync(task.TaskId, None))!;
+        Assert.Equal((TaskState.Pending, 3, 1, 3, Clock.GetUtcNow(), runAt, "task-x-4"), (stored.Status, stored.Attempts, stored.Retries, stored.AttemptsBefore, stored.RetriedAt, stored.RunAt, stored.ScheduleName));
+        Assert.True(stored.HasAttemptsLeft);
+        Assert.Empty((await Store.ListAsync(mine, 10, null, None)).Tasks);
+        Assert.Equal([task.TaskId], (await Store.ListAsync(new TaskFilter(Caller.BootstrapName, TaskState.Pending), 10, null, None)).Tasks.Select(t => t.TaskId));
+    }
+
+    [Fact]
     public async Task ALastResult_ReplacesBothFields_StatusAndError()
     {
         var task = await CreatedAsync(TaskState.Running, attempts: 1);
@@ -497,13 +532,38 @@ public sealed class DynamoTaskStoreContractTests(MotoServer moto) : TaskStoreCon
 {
     protected override bool RacesAreAtomic => false;
 
+    private string _table = string.Empty;
+
     protected override async Task<ITaskStore> CreateStoreAsync()
     {
-        var table = "contract-" + Guid.NewGuid().ToString("N")[..12];
+        _table = "contract-" + Guid.NewGuid().ToString("N")[..12];
         var dynamoDb = moto.DynamoDb();
-        await TaskTableSchema.EnsureCreatedAsync(dynamoDb, table, CancellationToken.None);
-        return new DynamoTaskStore(dynamoDb, new TaskStoreSettings(table, TimeSpan.FromDays(30)), Clock);
+        await TaskTableSchema.EnsureCreatedAsync(dynamoDb, _table, CancellationToken.None);
+        return new DynamoTaskStore(dynamoDb, new TaskStoreSettings(_table, TimeSpan.FromDays(30)), Clock);
     }
+
+    [Fact]
+    public async Task ARetriedTask_NoLongerExpires_SoTTLCannotDeleteItWhileItWaits()
+    {
+        var task = new TaskRecord
+        {
+            TaskId = TaskIds.New(), Status = TaskState.Failed, RunAt = Clock.GetUtcNow(), Url = "https://example.com/", Method = "POST",
+            Headers = new Dictionary<string, string>(), Data = "{}", MaxAttempts = 1, TimeoutSeconds = 30, Attempts = 1,
+            CreatedAt = Clock.GetUtcNow(), UpdatedAt = Clock.GetUtcNow(),
+        };
+        await Store.CreateAsync(task, null, CancellationToken.None);
+        var before = await ItemAsync(task.TaskId);
+
+        await Store.MoveAsync(task.TaskId, TaskState.Pending, new TaskChanges { StartsRetry = true, ExpectedAttempts = 1 }, CancellationToken.None);
+
+        var after = await ItemAsync(task.TaskId);
+        Assert.Contains(TaskTableSchema.ExpiresAt, before.Keys);
+        Assert.DoesNotContain(TaskTableSchema.ExpiresAt, after.Keys);
+        Assert.DoesNotContain(TaskTableSchema.Outcome, after.Keys);
+    }
+
+    private async Task<Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>> ItemAsync(string taskId) =>
+        (await moto.DynamoDb().GetItemAsync(_table, TaskItems.Key(TaskItems.TaskPrefix + taskId))).Item;
 }
 
 /// <summary>The contract against the local runner's SQLite store (a fresh file per test).</summary>

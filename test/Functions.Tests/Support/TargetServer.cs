@@ -52,6 +52,14 @@ public sealed class TargetServer : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Answers <paramref name="status"/> with <paramref name="body"/> as text/plain.</summary>
+    public void ThenText(int status, string body) => _script.Enqueue(http =>
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        return http.Response.WriteAsync(body);
+    });
+
     public void Then(int status, string? retryAfter = null, string? location = null) => _script.Enqueue(http =>
     {
         http.Response.StatusCode = status;

@@ -39,6 +39,9 @@ public sealed class TaskApi : IAsyncDisposable
 
     public string FailedDeliveriesQueueUrl => Settings[SettingNames.FailedDeliveriesQueueUrl]!;
 
+    /// <summary>The system dead-letter queue of this test's stack.</summary>
+    public string DeadLetterQueueUrl => Settings[SettingNames.DeadLetterQueueUrl]!;
+
     public static async Task<TaskApi> CreateAsync(MotoServer moto, Action<Dictionary<string, string?>>? adjust = null, bool createGroup = true, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(moto);
@@ -58,6 +61,7 @@ public sealed class TaskApi : IAsyncDisposable
             var delivery = await sqs.CreateQueueAsync("delivery-" + suffix);
             settings.TryAdd(SettingNames.DeliveryQueueUrl, delivery.QueueUrl);
             settings.TryAdd(SettingNames.FailedDeliveriesQueueUrl, failed.QueueUrl);
+            settings.TryAdd(SettingNames.DeadLetterQueueUrl, (await sqs.CreateQueueAsync("dlq-" + suffix)).QueueUrl);
         }
 
         var scheduler = SchedulerClient.Create(aws);

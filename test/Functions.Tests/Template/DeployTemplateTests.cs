@@ -13,7 +13,7 @@ public sealed class DeployTemplateTests
 {
     private static readonly Lazy<JsonObject> Check = new(() => JsonNode.Parse(Run("python3", Path.Combine(Repository.Root, "scripts", "sam-template-check.py"), Repository.Root).Output)!.AsObject());
 
-    private static readonly string[] KeyedPrefixes = ["/api/v1/tasks", "/api/v1/schedules", "/api/v1/keys", "/api/v1/signing-secret"];
+    private static readonly string[] KeyedPrefixes = ["/api/v1/tasks", "/api/v1/schedules", "/api/v1/keys", "/api/v1/signing-secret", "/api/v1/dead-letters"];
 
     private static JsonObject Transformed => Check.Value["transformed"]!.AsObject();
 

@@ -10,6 +10,7 @@ using Functions.Scheduler;
 using Functions.Serialization;
 using Functions.Tasks;
 using Functions.Tasks.Callers;
+using Functions.Tasks.DeadLetters;
 using Functions.Tasks.Recurring;
 using Functions.Tasks.Requests;
 using Functions.Tasks.Scheduling;
@@ -55,7 +56,16 @@ internal sealed class DeliveryRig : IDisposable
         Recurring = new RecurringScheduleService(new RecurringRequestValidator(new ScheduleRequestValidator(TargetPolicy.FromSetting(null))), Schedules, Store, Firing, wakeUps, Clock, _loggers.CreateLogger<RecurringScheduleService>());
         Forwarding = ForwardingWith(Clock);
         Sweeper = SweeperWith(Store, Clock);
+        Retries = new TaskRetryService(Store, wakeUps, Clock, _loggers.CreateLogger<TaskRetryService>());
+        SystemDeadLetters = new LocalDeadLetterChannel(Database, Clock);
+        DeadLetters = new DeadLetterService(new TaskQueries(Store), Store, Retries, SystemDeadLetters, Queues, Clock, _loggers.CreateLogger<DeadLetterService>());
     }
+
+    public TaskRetryService Retries { get; }
+
+    public LocalDeadLetterChannel SystemDeadLetters { get; }
+
+    public DeadLetterService DeadLetters { get; }
 
     public const string Group = "rig";
 
@@ -177,6 +187,14 @@ internal sealed class ScriptedTarget(TimeProvider? clock = null) : HttpMessageHa
             response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(delay);
         }
 
+        return Task.FromResult(response);
+    });
+
+    /// <summary>Answers <paramref name="status"/> with <paramref name="body"/> as <paramref name="contentType"/>.</summary>
+    public void Then(HttpStatusCode status, byte[] body, string contentType) => _script.Enqueue(_ =>
+    {
+        var response = new HttpResponseMessage(status) { Content = new ByteArrayContent(body) };
+        response.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
         return Task.FromResult(response);
     });
 

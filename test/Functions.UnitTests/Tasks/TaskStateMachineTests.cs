@@ -17,6 +17,8 @@ public sealed class TaskStateMachineTests
         { TaskState.Running, TaskState.Failed },
         { TaskState.Retrying, TaskState.Running },
         { TaskState.Retrying, TaskState.Cancelled },
+        { TaskState.Failed, TaskState.Pending },
+        { TaskState.Succeeded, TaskState.Pending },
     };
 
     [Theory]
@@ -40,10 +42,10 @@ public sealed class TaskStateMachineTests
     [InlineData(TaskState.Succeeded)]
     [InlineData(TaskState.Failed)]
     [InlineData(TaskState.Cancelled)]
-    public void FinalStates_HaveNoWayOut(TaskState final)
+    public void FinalStates_LeadOnlyBackToPending_ByARetry_AndCancelledNowhere(TaskState final)
     {
         Assert.True(TaskStateMachine.IsFinal(final));
-        Assert.All(Enum.GetValues<TaskState>(), to => Assert.False(TaskStateMachine.CanMove(final, to)));
+        Assert.All(Enum.GetValues<TaskState>(), to => Assert.Equal(to == TaskState.Pending && final != TaskState.Cancelled, TaskStateMachine.CanMove(final, to)));
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed class LeastPrivilegeTests
     private const string Role = "${SchedulerRole.Arn}";
     private const string Delivery = "${DeliveryQueue.Arn}";
     private const string FailedDeliveries = "${FailedDeliveriesQueue.Arn}";
+    private const string SystemDeadLetters = "${DeadLetterQueue.Arn}";
     private const string Token = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ApiTokenParameterName}";
     private const string Secret = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SigningSecretParameterName}";
 
@@ -97,6 +98,28 @@ public sealed class LeastPrivilegeTests
             $"sqs:SendMessage {Delivery}",
         ],
         ["PreviewScheduleFunction"] = [],
+        ["RetryTaskFunction"] =
+        [
+            $"dynamodb:GetItem,dynamodb:UpdateItem {Table} keys=task#*",
+            $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
+            $"iam:PassRole {Role} to=scheduler.amazonaws.com",
+            $"sqs:SendMessage {Delivery}",
+        ],
+        ["ListDeadLettersFunction"] =
+        [
+            $"dynamodb:Query {Indexes}",
+            $"dynamodb:BatchGetItem {Table} keys=task#*",
+            $"sqs:GetQueueAttributes,sqs:ReceiveMessage {SystemDeadLetters}",
+        ],
+        ["RedriveDeadLettersFunction"] =
+        [
+            $"dynamodb:Query {Indexes}",
+            $"dynamodb:UpdateItem,dynamodb:BatchGetItem {Table} keys=task#*",
+            $"scheduler:CreateSchedule,scheduler:GetSchedule {Schedules}",
+            $"iam:PassRole {Role} to=scheduler.amazonaws.com",
+            $"sqs:SendMessage {Delivery}",
+            $"sqs:GetQueueAttributes,sqs:ReceiveMessage,sqs:DeleteMessage {SystemDeadLetters}",
+        ],
         ["TaskCallbackFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],
         ["PaymentReminderFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],
         ["WelcomeEmailFunction"] = [$"dynamodb:PutItem {Table} keys=callback#*", $"ssm:GetParameter {Secret}", Decrypt],

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Functions.Tasks;
 
@@ -22,6 +23,33 @@ public sealed record TaskResponse(
     [property: JsonPropertyName("occurrence")] string? Occurrence = null,
     [property: JsonPropertyName("late")] bool? Late = null)
 {
+    /// <summary>How many times the task was retried by hand (shown when it was).</summary>
+    [JsonPropertyName("retries")] public int? Retries { get; init; }
+
+    [JsonPropertyName("retried_at")] public string? RetriedAt { get; init; }
+
+    /// <summary>One task's read only: the data as the caller sent it.</summary>
+    [JsonPropertyName("data")] public JsonElement? Data { get; init; }
+
+    /// <summary>One task's read only: the names of the headers it sends (their values are not shown: they may be credentials).</summary>
+    [JsonPropertyName("header_names")] public IReadOnlyList<string>? HeaderNames { get; init; }
+
+    /// <summary>One task's read only: its last attempts, oldest first.</summary>
+    [JsonPropertyName("attempts_log")] public IReadOnlyList<AttemptResponse>? AttemptsLog { get; init; }
+
+    /// <summary>The task with everything one task's read shows: its data, header names and attempts.</summary>
+    public static TaskResponse Detailed(TaskRecord task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        using var data = JsonDocument.Parse(task.Data);
+        return From(task) with
+        {
+            Data = data.RootElement.Clone(),
+            HeaderNames = [.. task.Headers.Keys.Order(StringComparer.OrdinalIgnoreCase)],
+            AttemptsLog = [.. task.AttemptLog.Select(AttemptResponse.From)],
+        };
+    }
+
     public static TaskResponse From(TaskRecord task)
     {
         ArgumentNullException.ThrowIfNull(task);
@@ -41,6 +69,42 @@ public sealed record TaskResponse(
             task.ScheduleArn,
             task.ScheduleId,
             task.Occurrence is { } occurrence ? Timestamps.Format(occurrence) : null,
-            task.Late ? true : null);
+            task.Late ? true : null)
+        {
+            Retries = task.Retries > 0 ? task.Retries : null,
+            RetriedAt = task.RetriedAt is { } retriedAt ? Timestamps.Format(retriedAt) : null,
+        };
+    }
+}
+
+/// <summary>One attempt as a task's read shows it (<see cref="TaskAttempt"/>).</summary>
+public sealed record AttemptResponse(
+    [property: JsonPropertyName("attempt")] int Attempt,
+    [property: JsonPropertyName("retry")] int Retry,
+    [property: JsonPropertyName("started_at")] string StartedAt,
+    [property: JsonPropertyName("duration_ms")] double? DurationMs,
+    [property: JsonPropertyName("status_code")] int? StatusCode,
+    [property: JsonPropertyName("error_kind")] string? ErrorKind,
+    [property: JsonPropertyName("error")] string? Error,
+    [property: JsonPropertyName("response")] string? Response,
+    [property: JsonPropertyName("response_bytes")] long? ResponseBytes,
+    [property: JsonPropertyName("outcome")] string Outcome,
+    [property: JsonPropertyName("next_retry_at")] string? NextRetryAt)
+{
+    public static AttemptResponse From(TaskAttempt attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        return new(
+            attempt.Attempt,
+            attempt.Retry,
+            Timestamps.Format(attempt.StartedAt),
+            attempt.DurationMs,
+            attempt.StatusCode,
+            attempt.ErrorKind,
+            attempt.Error,
+            attempt.Response,
+            attempt.ResponseBytes,
+            attempt.Outcome,
+            attempt.NextRetryAt is { } next ? Timestamps.Format(next) : null);
     }
 }

@@ -64,7 +64,7 @@ public static class TaskResults
 
     public static HttpApiResponse Found(TaskRecord? task, string taskId, string requestId) => task is null
         ? NotFound(taskId, requestId)
-        : HttpResults.Json(200, TaskResponse.From(task), FunctionsJsonContext.Default.TaskResponse);
+        : HttpResults.Json(200, TaskResponse.Detailed(task), FunctionsJsonContext.Default.TaskResponse);
 
     public static HttpApiResponse Listed(ListResult result, string requestId) => result switch
     {
@@ -93,6 +93,39 @@ public static class TaskResults
             TaskId = task.TaskId,
             TaskStatus = TaskStateMachine.Name(task.Status),
         }),
+        _ => NotFound(taskId, requestId),
+    };
+
+    public static HttpApiResponse Retried(RetryResult result, string taskId, string requestId) => result switch
+    {
+        RetryResult.Retried(var task) => HttpResults.Json(
+            202,
+            TaskResponse.From(task),
+            FunctionsJsonContext.Default.TaskResponse,
+            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["location"] = TaskLocation(task.TaskId) }),
+        RetryResult.Invalid(var errors) => HttpResults.ValidationProblem(errors, requestId),
+        RetryResult.WrongState(var task, var forceWouldDo) => HttpResults.Problem(new ProblemDetails
+        {
+            Title = "Conflict",
+            Status = 409,
+            Detail = forceWouldDo
+                ? $"Task {task.TaskId} is succeeded; send \"force\": true to deliver it again."
+                : $"Task {task.TaskId} is {TaskStateMachine.Name(task.Status)}; only a failed task (or a succeeded one, forced) can be retried.",
+            RequestId = requestId,
+            TaskId = task.TaskId,
+            TaskStatus = TaskStateMachine.Name(task.Status),
+        }),
+        RetryResult.WakeUpFailed(var task, var errorType) => HttpResults.Problem(
+            new ProblemDetails
+            {
+                Title = "Service Unavailable",
+                Status = 503,
+                Detail = $"The retry is recorded (the task is pending) but its wake-up could not be armed ({errorType}); the sweeper arms it within five minutes of run_at.",
+                RequestId = requestId,
+                TaskId = task.TaskId,
+                TaskStatus = TaskStateMachine.Name(task.Status),
+            },
+            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["retry-after"] = "1" }),
         _ => NotFound(taskId, requestId),
     };
 

@@ -46,6 +46,7 @@ public static class StackReferences
     public const string FailedDeliveriesQueueUrl = "${FailedDeliveriesQueue}";
     public const string FailedDeliveriesQueueArn = "${FailedDeliveriesQueue.Arn}";
     public const string DeadLetterQueueArn = "${DeadLetterQueue.Arn}";
+    public const string DeadLetterQueueUrl = "${DeadLetterQueue}";
     public const string ApiTokenParameter = "${ApiTokenParameterName}";
     public const string ApiTokenParameterArn = "arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${ApiTokenParameterName}";
     public const string SigningSecretParameter = "${SigningSecretParameterName}";

@@ -63,6 +63,25 @@ public static class JsonBody
         return true;
     }
 
+    /// <summary>As <see cref="TryRead"/>, for a body that may be left out: an empty body is <paramref name="absent"/>.</summary>
+    public static bool TryReadOptional<T>(
+        HttpApiRequest request,
+        InvocationContext context,
+        JsonTypeInfo<T> type,
+        T absent,
+        [NotNullWhen(true)] out T? value,
+        [NotNullWhen(false)] out HttpApiResponse? problem)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.BodyBytes.IsEmpty)
+        {
+            (value, problem) = (absent!, null);
+            return true;
+        }
+
+        return TryRead(request, context, type, out value, out problem);
+    }
+
     /// <summary>Null when the body is JSON in UTF-8 (application/json or any +json type); otherwise the 415.</summary>
     public static HttpApiResponse? CheckContentType(string? contentType, string? requestId)
     {

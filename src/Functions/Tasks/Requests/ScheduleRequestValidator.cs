@@ -162,7 +162,13 @@ public sealed partial class ScheduleRequestValidator(TargetPolicy targets)
             return new TaskTiming(TimingKind.DelaySeconds, TimeSpan.FromSeconds(seconds), null);
         }
 
-        var text = request.RunAt!;
+        return ValidateRunAt(request.RunAt!, now, fail) is { } at ? new TaskTiming(TimingKind.RunAt, null, at) : null;
+    }
+
+    /// <summary><c>run_at</c>: an RFC 3339 time with an offset, not in the past, at most <see cref="MaxDelay"/> away; null after a failure.</summary>
+    public static DateTimeOffset? ValidateRunAt(string text, DateTimeOffset now, Action<string, string> fail)
+    {
+        ArgumentNullException.ThrowIfNull(fail);
         if (!TryParseTime(text, out var at))
         {
             fail("run_at", "run_at must be an RFC 3339 time with an offset, e.g. 2026-12-01T09:30:00Z or 2026-12-01T18:30:00+09:00.");
@@ -181,7 +187,7 @@ public sealed partial class ScheduleRequestValidator(TargetPolicy targets)
             return null;
         }
 
-        return new TaskTiming(TimingKind.RunAt, null, at);
+        return at;
     }
 
     private static Dictionary<string, string> ValidateHeaders(Dictionary<string, string>? headers, Action<string, string> fail)
