@@ -16,6 +16,13 @@ if ! command -v moto_server >/dev/null 2>&1 || ! command -v cfn-lint >/dev/null 
   # Where PyPI is reachable, this installs them; here they are expected to be present already.
   python3 -m pip install --quiet 'moto[server]==5.2.1' cfn-lint aws-sam-translator || true
 fi
+# The console's browser test drives Debian's Chromium through Debian's chromedriver (never a downloaded browser).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+need chromium "apt-get install chromium"
+need chromedriver "apt-get install chromium-driver"
+need openapi-spec-validator "pip install openapi-spec-validator"
 need moto_server "pip install 'moto[server]==5.2.1'"
 need cfn-lint "pip install cfn-lint aws-sam-translator"
 python3 -c 'import samtranslator' 2>/dev/null || { echo "missing: aws-sam-translator (pip install aws-sam-translator)"; missing=1; }

@@ -34,6 +34,7 @@ foreach (var route in RouteTable.FromCatalog().Routes)
 var token = options.Settings[Functions.Hosting.SettingNames.ApiToken] == LocalRunner.DefaultToken ? LocalRunner.DefaultToken : "$TASKS_API_TOKEN";
 Console.WriteLine("Try (a signed delivery to this runner's own callback in 5 seconds):");
 Console.WriteLine($$$"""  curl -s -X POST {{{url}}}/api/v1/tasks/schedule -H "Authorization: Bearer {{{token}}}" -H "Content-Type: application/json" -d '{"delay_seconds": 5, "data": {"task_id": 123, "user_id": 456, "action": "test"}}'""");
+Console.WriteLine($"Operator console: {url}/console (sign in with an API key); API description: {url}/api/v1/openapi.json");
 Console.WriteLine("Ctrl+C stops it; accepted tasks are kept and delivered after a restart.");
 await app.WaitForShutdownAsync();
 return 0;

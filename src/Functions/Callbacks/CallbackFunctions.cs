@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Functions.Hosting;
 using Functions.Hosting.Annotations;
 using Functions.Hosting.Http;
@@ -21,6 +22,9 @@ public sealed class CallbackFunctions(CallbackReceiver receiver)
     /// <summary><c>POST /api/v1/tasks/callback</c>: the guide's TaskCallbackRequest <c>{task_id:int, user_id:int, data:object}</c>.</summary>
     [LambdaFunction("TaskCallbackFunction", MemorySize = 256, Timeout = 10, Description = "Receives a signed task delivery (the guide's callback route).")]
     [HttpApi("POST", TaskCallbackPath)]
+    [ApiRequest(typeof(JsonElement))]
+    [ApiResponse(200, "Verified and processed (a repeated webhook-id is answered as the first).", Body = typeof(CallbackResponse))]
+    [ApiResponse(401, "The Standard Webhooks signature is missing, stale or wrong.")]
     public Task<HttpApiResponse> TaskCallback(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
             request,
@@ -32,6 +36,9 @@ public sealed class CallbackFunctions(CallbackReceiver receiver)
     /// <summary><c>POST /api/v1/payments/expiration-reminder</c> <c>{payment_id, user_id, amount}</c>.</summary>
     [LambdaFunction("PaymentReminderFunction", MemorySize = 256, Timeout = 10, Description = "Receives a signed payment-expiry reminder.")]
     [HttpApi("POST", "/api/v1/payments/expiration-reminder")]
+    [ApiRequest(typeof(JsonElement))]
+    [ApiResponse(200, "Verified and processed (a repeated webhook-id is answered as the first).", Body = typeof(CallbackResponse))]
+    [ApiResponse(401, "The Standard Webhooks signature is missing, stale or wrong.")]
     public Task<HttpApiResponse> PaymentReminder(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
             request,
@@ -43,6 +50,9 @@ public sealed class CallbackFunctions(CallbackReceiver receiver)
     /// <summary><c>POST /api/v1/emails/send-welcome</c> <c>{user_id, email, template}</c>.</summary>
     [LambdaFunction("WelcomeEmailFunction", MemorySize = 256, Timeout = 10, Description = "Receives a signed welcome-email request.")]
     [HttpApi("POST", "/api/v1/emails/send-welcome")]
+    [ApiRequest(typeof(JsonElement))]
+    [ApiResponse(200, "Verified and processed (a repeated webhook-id is answered as the first).", Body = typeof(CallbackResponse))]
+    [ApiResponse(401, "The Standard Webhooks signature is missing, stale or wrong.")]
     public Task<HttpApiResponse> WelcomeEmail(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
             request,
@@ -54,6 +64,9 @@ public sealed class CallbackFunctions(CallbackReceiver receiver)
     /// <summary><c>POST /api/v1/cleanup/temp-files</c> <c>{file_id, bucket}</c>.</summary>
     [LambdaFunction("CleanupTempFilesFunction", MemorySize = 256, Timeout = 10, Description = "Receives a signed temp-file clean-up request.")]
     [HttpApi("POST", "/api/v1/cleanup/temp-files")]
+    [ApiRequest(typeof(JsonElement))]
+    [ApiResponse(200, "Verified and processed (a repeated webhook-id is answered as the first).", Body = typeof(CallbackResponse))]
+    [ApiResponse(401, "The Standard Webhooks signature is missing, stale or wrong.")]
     public Task<HttpApiResponse> CleanupTempFiles(HttpApiRequest request, InvocationContext context) =>
         receiver.ReceiveAsync(
             request,

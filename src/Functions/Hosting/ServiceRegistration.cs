@@ -83,6 +83,7 @@ public static class ServiceRegistration
             sp.GetRequiredService<ILogger<ApiKeyAuthorizer>>()));
         services.TryAddSingleton(_ => Functions.Hosting.Http.RouteTable.FromCatalog());
         services.TryAddSingleton(sp => new CallbackUrl(Setting(sp, SettingNames.CallbackBaseUrl)));
+        services.TryAddSingleton<Functions.WebConsole.StaticContent>();
 
         // Deliveries and the receiving side.
         services.TryAddSingleton<IReadOnlyList<WebhookKey>>(sp => SigningKeys(sp));

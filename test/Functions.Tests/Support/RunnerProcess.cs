@@ -90,7 +90,14 @@ public sealed class RunnerProcess : IAsyncDisposable
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await _process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException ex)
+        {
+            throw new TimeoutException("The runner did not exit within 30 s of SIGINT. Its output: " + Output, ex);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -24,6 +24,11 @@ public sealed class SampleEventTests
     [InlineData("list-schedule-runs.json", "ListScheduleRunsFunction")]
     [InlineData("run-schedule.json", "RunScheduleFunction")]
     [InlineData("preview-schedule.json", "PreviewScheduleFunction")]
+    [InlineData("retry-task.json", "RetryTaskFunction")]
+    [InlineData("list-dead-letters.json", "ListDeadLettersFunction")]
+    [InlineData("redrive-dead-letters.json", "RedriveDeadLettersFunction")]
+    [InlineData("get-openapi.json", "OpenApiFunction")]
+    [InlineData("console.json", "ConsolePageFunction")]
     public void AnHttpSampleEvent_IsPayload20_ForItsFunctionsRoute(string file, string function)
     {
         var request = JsonSerializer.Deserialize(Repository.Event(file), FunctionsJsonContext.Default.HttpApiRequest)!;

@@ -30,6 +30,9 @@ public sealed class LeastPrivilegeTests
     {
         ["HealthFunction"] = [],
         ["NotFoundFunction"] = [],
+        ["OpenApiFunction"] = [],
+        ["ConsolePageFunction"] = [],
+        ["ConsoleAssetFunction"] = [],
         ["AuthorizerFunction"] = [$"ssm:GetParameter {Token}", Keys, Decrypt],
         ["ScheduleTaskFunction"] =
         [

@@ -14,6 +14,10 @@ public sealed class ListDeadLettersFunction(DeadLetterService deadLetters)
 {
     [LambdaFunction("ListDeadLettersFunction", MemorySize = 256, Timeout = 10, Description = "Lists failed deliveries (and, for admins, the system dead-letter queue).")]
     [HttpApi("GET", "/api/v1/dead-letters")]
+    [ApiQuery("caller", "Admins: only this caller's dead letters.")]
+    [ApiPaged]
+    [ApiResponse(200, "The failed tasks, newest first; an admin's first page also shows the system dead-letter queue.", Body = typeof(DeadLetterListResponse))]
+    [ApiResponse(403, "A caller that is not an admin named another caller.")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead, "task#*")]
     [UsesSystemDeadLetterQueue(Redrive = false)]

@@ -14,6 +14,9 @@ public sealed class RedriveDeadLettersFunction(DeadLetterService deadLetters)
 {
     [LambdaFunction("RedriveDeadLettersFunction", MemorySize = 256, Timeout = 30, Description = "Delivers failed tasks again; admins: also the system dead-letter queue.")]
     [HttpApi("POST", "/api/v1/dead-letters/redrive")]
+    [ApiRequest(typeof(RedriveRequest), Optional = true)]
+    [ApiResponse(200, "How many were delivered again, which named ones were not, and whether more wait.", Body = typeof(RedriveResponse))]
+    [ApiResponse(403, "A caller that is not an admin asked for another caller's or the system queue.")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead | TableAccess.Update, "task#*")]
     [UsesScheduler(SchedulerAccess.Create)]

@@ -12,6 +12,8 @@ public sealed class CreateKeyFunction(ApiKeyService keys)
 {
     [LambdaFunction("CreateKeyFunction", MemorySize = 256, Timeout = 10, Description = "Issues an API key for a named caller.")]
     [HttpApi("POST", "/api/v1/keys")]
+    [ApiRequest(typeof(CreateKeyRequest))]
+    [ApiResponse(201, "The key, shown this once.", Body = typeof(CreatedKeyResponse), Headers = ["Cache-Control"])]
     [RequiresApiToken(AdminOnly = true)]
     [UsesTaskTable(TableAccess.Create, "apikey#*")]
     public async Task<HttpApiResponse> Create(HttpApiRequest request, InvocationContext context)

@@ -11,6 +11,7 @@ public sealed class ListKeysFunction(ApiKeyService keys)
 {
     [LambdaFunction("ListKeysFunction", MemorySize = 256, Timeout = 10, Description = "Lists the API keys (never the keys themselves).")]
     [HttpApi("GET", "/api/v1/keys")]
+    [ApiResponse(200, "Every key's id, caller and use; never a key.", Body = typeof(KeyListResponse))]
     [RequiresApiToken(AdminOnly = true)]
     [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead, "apikey#*")]
     public async Task<HttpApiResponse> List(HttpApiRequest request, InvocationContext context)

@@ -10,6 +10,8 @@ public sealed class RevokeKeyFunction(ApiKeyService keys)
 {
     [LambdaFunction("RevokeKeyFunction", MemorySize = 256, Timeout = 10, Description = "Revokes one API key.")]
     [HttpApi("DELETE", "/api/v1/keys/{key_id}")]
+    [ApiResponse(204, "Revoked.")]
+    [ApiResponse(404, "No such key.")]
     [RequiresApiToken(AdminOnly = true)]
     [UsesTaskTable(TableAccess.Update, "apikey#*")]
     public async Task<HttpApiResponse> Revoke(HttpApiRequest request, InvocationContext context)

@@ -12,6 +12,11 @@ public sealed class CreateScheduleFunction(RecurringScheduleService schedules, C
 {
     [LambdaFunction("CreateScheduleFunction", MemorySize = 256, Timeout = 15, Description = "Creates a recurring schedule and arms its first wake-up.")]
     [HttpApi("POST", "/api/v1/schedules")]
+    [ApiRequest(typeof(RecurringScheduleRequest))]
+    [ApiResponse(201, "Created (or, for a repeated idempotency key, was).", Body = typeof(ScheduleResponse), Headers = ["Location", "Idempotent-Replayed"])]
+    [ApiResponse(422, "This idempotency key was used for a different request.")]
+    [ApiResponse(502, "The first wake-up could not be armed; nothing was created.")]
+    [ApiResponse(503, "The wake-up service is busy; nothing was created, try again.", Headers = ["Retry-After"])]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Create | TableAccess.Read | TableAccess.Delete, "schedule#*", "idem#*")]
     [UsesTaskTable(TableAccess.Read, "task#*")]

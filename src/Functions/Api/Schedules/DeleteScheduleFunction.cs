@@ -10,6 +10,8 @@ public sealed class DeleteScheduleFunction(RecurringScheduleService schedules)
 {
     [LambdaFunction("DeleteScheduleFunction", MemorySize = 256, Timeout = 10, Description = "Deletes a recurring schedule.")]
     [HttpApi("DELETE", "/api/v1/schedules/{schedule_id}")]
+    [ApiResponse(204, "Deleted.")]
+    [ApiResponse(404, "No such schedule (or another caller's).")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read | TableAccess.Delete, "schedule#*")]
     [UsesTaskTable(TableAccess.Delete, "idem#*")]

@@ -10,6 +10,8 @@ public sealed class GetScheduleFunction(RecurringScheduleService schedules)
 {
     [LambdaFunction("GetScheduleFunction", MemorySize = 256, Timeout = 10, Description = "Reads one recurring schedule with its next runs.")]
     [HttpApi("GET", "/api/v1/schedules/{schedule_id}")]
+    [ApiResponse(200, "The schedule, its next runs and its last run.", Body = typeof(ScheduleResponse))]
+    [ApiResponse(404, "No such schedule (or another caller's).")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read, "schedule#*", "task#*")]
     public async Task<HttpApiResponse> Get(HttpApiRequest request, InvocationContext context)

@@ -10,6 +10,9 @@ public sealed class ListScheduleRunsFunction(RecurringScheduleService schedules)
 {
     [LambdaFunction("ListScheduleRunsFunction", MemorySize = 256, Timeout = 10, Description = "Lists a recurring schedule's runs.")]
     [HttpApi("GET", "/api/v1/schedules/{schedule_id}/runs")]
+    [ApiPaged]
+    [ApiResponse(200, "A page of the schedule's runs, newest first.", Body = typeof(RunListResponse))]
+    [ApiResponse(404, "No such schedule (or another caller's).")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read, "schedule#*")]
     [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead, "task#*")]

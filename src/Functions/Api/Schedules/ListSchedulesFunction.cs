@@ -10,6 +10,11 @@ public sealed class ListSchedulesFunction(RecurringScheduleService schedules)
 {
     [LambdaFunction("ListSchedulesFunction", MemorySize = 256, Timeout = 10, Description = "Lists a caller's recurring schedules.")]
     [HttpApi("GET", "/api/v1/schedules")]
+    [ApiQuery("state", "Only schedules in this state.", Values = ["enabled", "paused", "ended"])]
+    [ApiQuery("caller", "Admins: this caller's schedules (otherwise their own).")]
+    [ApiPaged]
+    [ApiResponse(200, "A page of schedules.", Body = typeof(ScheduleListResponse))]
+    [ApiResponse(403, "A caller that is not an admin named another caller.")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead, "schedule#*")]
     [UsesTaskTable(TableAccess.Read, "task#*")]

@@ -11,6 +11,12 @@ public sealed class PreviewScheduleFunction(RecurringScheduleService schedules)
 {
     [LambdaFunction("PreviewScheduleFunction", MemorySize = 256, Timeout = 10, Description = "Shows the next occurrences of a schedule expression.")]
     [HttpApi("GET", "/api/v1/schedules/preview")]
+    [ApiQuery("schedule_expression", "cron(...), rate(...) or at(...), as EventBridge Scheduler writes them.", Required = true)]
+    [ApiQuery("time_zone", "An IANA time zone (default UTC).")]
+    [ApiQuery("start_at", "RFC 3339: the first occurrence at or after it.")]
+    [ApiQuery("count", "How many occurrences (1-50, default 5).", WholeNumber = true)]
+    [ApiResponse(200, "The next occurrences, with the zone's offset.", Body = typeof(PreviewResponse))]
+    [ApiResponse(400, "A field is invalid (errors names it).")]
     [RequiresApiToken]
     public Task<HttpApiResponse> Preview(HttpApiRequest request, InvocationContext context)
     {

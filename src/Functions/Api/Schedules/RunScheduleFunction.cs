@@ -10,6 +10,8 @@ public sealed class RunScheduleFunction(RecurringScheduleService schedules)
 {
     [LambdaFunction("RunScheduleFunction", MemorySize = 256, Timeout = 15, Description = "Runs a recurring schedule once, now.")]
     [HttpApi("POST", "/api/v1/schedules/{schedule_id}/run")]
+    [ApiResponse(202, "One run now: its task.", Body = typeof(Functions.Api.Tasks.TaskResponse), Headers = ["Location"])]
+    [ApiResponse(404, "No such schedule (or another caller's).")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read | TableAccess.Create, "schedule#*", "task#*")]
     [UsesScheduler(SchedulerAccess.Create)]

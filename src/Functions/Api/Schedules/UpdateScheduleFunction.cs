@@ -12,6 +12,11 @@ public sealed class UpdateScheduleFunction(RecurringScheduleService schedules, C
 {
     [LambdaFunction("UpdateScheduleFunction", MemorySize = 256, Timeout = 15, Description = "Changes, pauses or resumes a recurring schedule.")]
     [HttpApi("PATCH", "/api/v1/schedules/{schedule_id}")]
+    [ApiRequest(typeof(RecurringScheduleRequest))]
+    [ApiResponse(200, "The schedule as changed.", Body = typeof(ScheduleResponse))]
+    [ApiResponse(404, "No such schedule (or another caller's).")]
+    [ApiResponse(409, "The schedule changed while this request was applied; try again.")]
+    [ApiResponse(503, "The change is saved but its wake-up could not be armed; the sweeper arms it.", Headers = ["Retry-After"])]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Create | TableAccess.Read, "schedule#*")]
     [UsesTaskTable(TableAccess.Read, "task#*")]

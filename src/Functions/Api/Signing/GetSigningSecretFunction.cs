@@ -10,6 +10,7 @@ public sealed class GetSigningSecretFunction(SigningSecrets secrets)
 {
     [LambdaFunction("GetSigningSecretFunction", MemorySize = 256, Timeout = 10, Description = "Shows a caller its own webhook signing secrets.")]
     [HttpApi("GET", "/api/v1/signing-secret")]
+    [ApiResponse(200, "The caller's live signing secrets.", Body = typeof(SigningSecretResponse), Headers = ["Cache-Control"])]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read, "caller#*")]
     [UsesSigningSecret]

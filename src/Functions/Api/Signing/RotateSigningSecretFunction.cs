@@ -13,6 +13,8 @@ public sealed class RotateSigningSecretFunction(SigningSecrets secrets)
 {
     [LambdaFunction("RotateSigningSecretFunction", MemorySize = 256, Timeout = 10, Description = "Starts a new webhook signing secret for a caller.")]
     [HttpApi("POST", "/api/v1/signing-secret/rotate")]
+    [ApiResponse(200, "The new secret and the one signing beside it until the grace period ends.", Body = typeof(SigningSecretResponse), Headers = ["Cache-Control"])]
+    [ApiResponse(409, "The bootstrap caller rotates in SSM, or the previous secret is still in its grace period.")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Update, "caller#*")]
     [UsesSigningSecret]

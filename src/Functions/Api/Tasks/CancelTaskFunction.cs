@@ -10,6 +10,9 @@ public sealed class CancelTaskFunction(TaskCancellationService cancellation)
 {
     [LambdaFunction("CancelTaskFunction", MemorySize = 256, Timeout = 10, Description = "Cancels a task and deletes its schedule.")]
     [HttpApi("DELETE", "/api/v1/tasks/{task_id}")]
+    [ApiResponse(200, "Cancelled (now, or already).", Body = typeof(CancelTaskResponse))]
+    [ApiResponse(404, "No such task (or another caller's).")]
+    [ApiResponse(409, "Running or finished: too late to cancel (task_status names the status).")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read | TableAccess.Update, "task#*")]
     [UsesScheduler(SchedulerAccess.Delete)]

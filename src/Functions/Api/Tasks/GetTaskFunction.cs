@@ -10,6 +10,8 @@ public sealed class GetTaskFunction(TaskQueries tasks)
 {
     [LambdaFunction("GetTaskFunction", MemorySize = 256, Timeout = 10, Description = "Reads one task.")]
     [HttpApi("GET", "/api/v1/tasks/{task_id}")]
+    [ApiResponse(200, "The task, its data, header names and attempts.", Body = typeof(TaskResponse))]
+    [ApiResponse(404, "No such task (or another caller's).")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read, "task#*")]
     public async Task<HttpApiResponse> Get(HttpApiRequest request, InvocationContext context)

@@ -10,6 +10,11 @@ public sealed class ListTasksFunction(TaskQueries tasks)
 {
     [LambdaFunction("ListTasksFunction", MemorySize = 256, Timeout = 10, Description = "Lists tasks newest first, by status or all.")]
     [HttpApi("GET", "/api/v1/tasks")]
+    [ApiQuery("status", "Only tasks of this status.", Values = ["pending", "scheduled", "running", "retrying", "succeeded", "failed", "cancelled"])]
+    [ApiQuery("caller", "Admins: only this caller's tasks (otherwise every caller's, latest run first).")]
+    [ApiPaged]
+    [ApiResponse(200, "A page of tasks, newest first.", Body = typeof(TaskListResponse))]
+    [ApiResponse(403, "A caller that is not an admin named another caller.")]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Query | TableAccess.BatchRead, "task#*")]
     public async Task<HttpApiResponse> List(HttpApiRequest request, InvocationContext context)

@@ -15,6 +15,11 @@ public sealed class RetryTaskFunction(TaskRetryService retries)
 {
     [LambdaFunction("RetryTaskFunction", MemorySize = 256, Timeout = 15, Description = "Delivers a finished task again, with a fresh attempt budget.")]
     [HttpApi("POST", "/api/v1/tasks/{task_id}/retry")]
+    [ApiRequest(typeof(RetryTaskRequest), Optional = true)]
+    [ApiResponse(202, "Pending again, with a fresh attempt budget; delivered at run_at.", Body = typeof(TaskResponse), Headers = ["Location"])]
+    [ApiResponse(404, "No such task (or another caller's).")]
+    [ApiResponse(409, "Not failed (or succeeded without force): task_status names the status.")]
+    [ApiResponse(503, "The retry is recorded but its wake-up could not be armed; the sweeper arms it.", Headers = ["Retry-After"])]
     [RequiresApiToken]
     [UsesTaskTable(TableAccess.Read | TableAccess.Update, "task#*")]
     [UsesScheduler(SchedulerAccess.Create)]
