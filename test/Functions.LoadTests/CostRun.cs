@@ -30,7 +30,10 @@ internal static class CostRun
     /// <summary>The reference task's data: 200 bytes of JSON.</summary>
     private static readonly string Data = "{\"payment_id\": 1234567890, \"user_id\": 987654321, \"amount\": 129900, \"currency\": \"KRW\", \"note\": \"" + new string('x', 103) + "\"}";
 
-    private static readonly string[] Variants = ["reference", "idempotency key", "three attempts", "recurring, every minute", "recurring, hourly"];
+    private static readonly string[] Variants = ["reference", "idempotency key", "three attempts", "answered with 100 bytes", "recurring, every minute", "recurring, hourly"];
+
+    /// <summary>What the "answered with 100 bytes" variant's target answers (each attempt keeps the start of the answer).</summary>
+    private static readonly string Answer = "{\"success\": true, \"message\": \"Payment reminder processed successfully\", \"payment_id\": 1234567890}";
 
     public static async Task RunAsync(Moto moto, int tasks)
     {
@@ -86,7 +89,7 @@ internal static class CostRun
         settings[SettingNames.RetryCapSeconds] = "3600";
         await Scenarios.PrepareAsync(settings);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var target = await Target.StartAsync(TimeSpan.FromMilliseconds(100), failFirst: variant == "three attempts" ? 2 : 0);
+        await using var target = await Target.StartAsync(TimeSpan.FromMilliseconds(100), failFirst: variant == "three attempts" ? 2 : 0, body: variant == "answered with 100 bytes" ? Answer : null);
         var wakeUps = new PendingWakeUps();
         var scheduleRun = new FunctionRun("ScheduleTaskFunction", settings, clock, moto.Endpoint, wakeUps, meterUnits);
         var forwarderRun = new FunctionRun("ForwarderFunction", settings, clock, moto.Endpoint, wakeUps, meterUnits);

@@ -12,6 +12,7 @@ using Functions.Tasks;
 using Functions.TaskStore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -323,7 +324,7 @@ internal sealed class Target : IAsyncDisposable
 
     public int Hits => _hits;
 
-    public static async Task<Target> StartAsync(TimeSpan delay = default, int failFirst = 0)
+    public static async Task<Target> StartAsync(TimeSpan delay = default, int failFirst = 0, string? body = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -350,6 +351,11 @@ internal sealed class Target : IAsyncDisposable
             }
 
             http.Response.StatusCode = seen > 0 && seen <= failFirst ? 503 : 200;
+            if (body is not null)
+            {
+                http.Response.ContentType = "application/json";
+                await http.Response.WriteAsync(body);
+            }
         });
         await app.StartAsync();
         return target;
