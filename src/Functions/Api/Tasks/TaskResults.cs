@@ -84,15 +84,7 @@ public static class TaskResults
     public static HttpApiResponse Cancelled(CancelResult result, string taskId, string requestId) => result switch
     {
         CancelResult.Cancelled(var task) => HttpResults.Json(200, new CancelTaskResponse(true, task.TaskId, TaskStateMachine.Name(task.Status)), FunctionsJsonContext.Default.CancelTaskResponse),
-        CancelResult.TooLate(var task) => HttpResults.Problem(new ProblemDetails
-        {
-            Title = "Conflict",
-            Status = 409,
-            Detail = $"Task {task.TaskId} is {TaskStateMachine.Name(task.Status)} and can no longer be cancelled.",
-            RequestId = requestId,
-            TaskId = task.TaskId,
-            TaskStatus = TaskStateMachine.Name(task.Status),
-        }),
+        CancelResult.TooLate(var task) => TaskProblem(409, "Conflict", task, $"Task {task.TaskId} is {TaskStateMachine.Name(task.Status)} and can no longer be cancelled.", requestId),
         _ => NotFound(taskId, requestId),
     };
 
@@ -104,30 +96,37 @@ public static class TaskResults
             FunctionsJsonContext.Default.TaskResponse,
             new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["location"] = TaskLocation(task.TaskId) }),
         RetryResult.Invalid(var errors) => HttpResults.ValidationProblem(errors, requestId),
-        RetryResult.WrongState(var task, var forceWouldDo) => HttpResults.Problem(new ProblemDetails
-        {
-            Title = "Conflict",
-            Status = 409,
-            Detail = forceWouldDo
+        RetryResult.WrongState(var task, var forceWouldDo) => TaskProblem(
+            409,
+            "Conflict",
+            task,
+            forceWouldDo
                 ? $"Task {task.TaskId} is succeeded; send \"force\": true to deliver it again."
                 : $"Task {task.TaskId} is {TaskStateMachine.Name(task.Status)}; only a failed task (or a succeeded one, forced) can be retried.",
-            RequestId = requestId,
-            TaskId = task.TaskId,
-            TaskStatus = TaskStateMachine.Name(task.Status),
-        }),
-        RetryResult.WakeUpFailed(var task, var errorType) => HttpResults.Problem(
+            requestId),
+        RetryResult.WakeUpFailed(var task, var errorType) => TaskProblem(
+            503,
+            "Service Unavailable",
+            task,
+            $"The retry is recorded (the task is pending) but its wake-up could not be armed ({errorType}); the sweeper arms it within five minutes of run_at.",
+            requestId,
+            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["retry-after"] = "1" }),
+        _ => NotFound(taskId, requestId),
+    };
+
+    /// <summary>A refusal about one task in its current state: problem+json naming the task and its status.</summary>
+    private static HttpApiResponse TaskProblem(int status, string title, TaskRecord task, string detail, string requestId, IReadOnlyDictionary<string, string>? headers = null) =>
+        HttpResults.Problem(
             new ProblemDetails
             {
-                Title = "Service Unavailable",
-                Status = 503,
-                Detail = $"The retry is recorded (the task is pending) but its wake-up could not be armed ({errorType}); the sweeper arms it within five minutes of run_at.",
+                Title = title,
+                Status = status,
+                Detail = detail,
                 RequestId = requestId,
                 TaskId = task.TaskId,
                 TaskStatus = TaskStateMachine.Name(task.Status),
             },
-            new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["retry-after"] = "1" }),
-        _ => NotFound(taskId, requestId),
-    };
+            headers);
 
     /// <summary>The path's task id when it is one (<see cref="TaskIds.IsValid"/>); otherwise the 400 naming it.</summary>
     public static bool TryTaskId(HttpApiRequest request, string requestId, [NotNullWhen(true)] out string? taskId, [NotNullWhen(false)] out HttpApiResponse? invalid)

@@ -88,6 +88,18 @@
       el('tbody', {}, ...rows));
   }
 
+  /** A page that could not be read: its heading, then the refusal. */
+  function showRefusal(heading, answer) {
+    $('view').replaceChildren(heading, el('p', { class: 'error', role: 'alert', text: problemText(answer) }));
+  }
+
+  /** Where an action's answer shows (hidden until there is one). */
+  function answerBox(lastAnswer) {
+    const box = el('pre', { id: 'action-answer', role: 'status', text: lastAnswer || '' });
+    box.hidden = !lastAnswer;
+    return box;
+  }
+
   function stopRefresh() {
     if (refreshTimer !== null) {
       clearInterval(refreshTimer);
@@ -263,7 +275,7 @@
     const view = $('view');
     const answer = await api('GET', `/api/v1/tasks/${id}`);
     if (!answer.ok) {
-      view.replaceChildren(el('h2', { text: `Task ${id}` }), el('p', { class: 'error', role: 'alert', text: problemText(answer) }));
+      showRefusal(el('h2', { text: `Task ${id}` }), answer);
       return;
     }
 
@@ -280,8 +292,7 @@
       fields.push(['Occurrence', `${task.occurrence}${task.late ? ' (late)' : ''}`]);
     }
 
-    const result = el('pre', { id: 'action-answer', role: 'status', text: lastAnswer || '' });
-    result.hidden = !lastAnswer;
+    const result = answerBox(lastAnswer);
     const force = el('input', { type: 'checkbox', id: 'force-retry' });
     const cancel = el('button', {
       type: 'button', id: 'cancel-task', text: 'Cancel',
@@ -315,12 +326,12 @@
   async function schedulesPage(lastAnswer) {
     const view = $('view');
     const answer = await api('GET', '/api/v1/schedules?limit=100');
-    const result = el('pre', { id: 'action-answer', role: 'status', text: lastAnswer || '' });
-    result.hidden = !lastAnswer;
     if (!answer.ok) {
-      view.replaceChildren(el('h2', { text: 'Schedules' }), el('p', { class: 'error', role: 'alert', text: problemText(answer) }));
+      showRefusal(el('h2', { text: 'Schedules' }), answer);
       return;
     }
+
+    const result = answerBox(lastAnswer);
 
     const rows = answer.json.schedules.map((s) => {
       const paused = s.state === 'paused';
@@ -348,7 +359,7 @@
     const answer = await api('GET', `/api/v1/schedules/${scheduleId}/runs?limit=100`);
     const heading = el('h2', {}, 'Runs of ', el('span', { class: 'mono', text: scheduleId }));
     if (!answer.ok) {
-      view.replaceChildren(heading, el('p', { class: 'error', role: 'alert', text: problemText(answer) }));
+      showRefusal(heading, answer);
       return;
     }
 
@@ -361,12 +372,12 @@
   async function deadLettersPage(lastAnswer) {
     const view = $('view');
     const answer = await api('GET', '/api/v1/dead-letters?limit=100');
-    const result = el('pre', { id: 'action-answer', role: 'status', text: lastAnswer || '' });
-    result.hidden = !lastAnswer;
     if (!answer.ok) {
-      view.replaceChildren(el('h2', { text: 'Dead letters' }), el('p', { class: 'error', role: 'alert', text: problemText(answer) }));
+      showRefusal(el('h2', { text: 'Dead letters' }), answer);
       return;
     }
+
+    const result = answerBox(lastAnswer);
 
     const letters = answer.json.dead_letters;
     const system = answer.json.system;
