@@ -89,14 +89,12 @@ public sealed class RunnerProcess : IAsyncDisposable
             await kill!.WaitForExitAsync();
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
+        // Waits for the process itself on a thread of its own: WaitForExitAsync also waits for the end of the redirected
+        // output, which is read on the thread pool, so a busy test host (the whole suite at once) could miss an exit.
+        var exited = await Task.Factory.StartNew(() => _process.WaitForExit(TimeSpan.FromSeconds(30)), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (!exited)
         {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException ex)
-        {
-            throw new TimeoutException("The runner did not exit within 30 s of SIGINT. Its output: " + Output, ex);
+            throw new TimeoutException("The runner did not exit within 30 s of SIGINT. Its output: " + Output);
         }
     }
 
