@@ -16,29 +16,13 @@ public sealed class LocalDeadLetterChannel(LocalDatabase database, TimeProvider 
         ReceiveAsync(max, TimeSpan.Zero, cancellationToken);
 
     public Task<IReadOnlyList<SystemDeadLetter>> ReceiveAsync(int max, TimeSpan hideFor, CancellationToken cancellationToken) =>
-        database.RunAsync<IReadOnlyList<SystemDeadLetter>>(sql =>
-        {
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            var found = new List<SystemDeadLetter>();
-            using (var reader = sql.Command(
-                "SELECT id, body, receives FROM messages WHERE queue = $q AND visible_at <= $now ORDER BY id LIMIT $max",
-                ("$q", LocalDeliveryQueues.DeadLetter), ("$now", now), ("$max", max)).ExecuteReader())
+        database.RunAsync<IReadOnlyList<SystemDeadLetter>>(
+            sql => [.. LocalDeliveryQueues.Receive(sql, LocalDeliveryQueues.DeadLetter, time.GetUtcNow(), max, hideFor).Select(m =>
             {
-                while (reader.Read())
-                {
-                    var id = reader.GetInt64(0).ToString(CultureInfo.InvariantCulture);
-                    found.Add(new SystemDeadLetter(id, reader.GetString(1), null, reader.GetInt32(2) + 1, id));
-                }
-            }
-
-            foreach (var message in found)
-            {
-                sql.Command("UPDATE messages SET visible_at = $v, receives = receives + 1 WHERE id = $id",
-                    ("$v", now + (long)hideFor.TotalMilliseconds), ("$id", long.Parse(message.Handle, CultureInfo.InvariantCulture))).ExecuteNonQuery();
-            }
-
-            return found;
-        }, cancellationToken);
+                var id = m.Id.ToString(CultureInfo.InvariantCulture);
+                return new SystemDeadLetter(id, m.Body, null, m.Receives, id);
+            })],
+            cancellationToken);
 
     public Task DeleteAsync(SystemDeadLetter message, CancellationToken cancellationToken)
     {

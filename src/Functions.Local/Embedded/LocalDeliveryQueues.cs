@@ -47,26 +47,28 @@ public sealed class LocalDeliveryQueues(LocalDatabase database, TimeProvider tim
 
     /// <summary>Receives up to <paramref name="max"/> visible messages, hiding them for <paramref name="visibility"/>.</summary>
     public Task<List<DueMessage>> ReceiveAsync(int max, TimeSpan visibility, CancellationToken cancellationToken) =>
-        database.RunAsync(sql =>
+        database.RunAsync(sql => Receive(sql, Delivery, time.GetUtcNow(), max, visibility), cancellationToken);
+
+    /// <summary>SQS's receive on one queue: up to <paramref name="max"/> visible messages, each counted and hidden for <paramref name="visibility"/>.</summary>
+    internal static List<DueMessage> Receive(SqlSession sql, string queue, DateTimeOffset now, int max, TimeSpan visibility)
+    {
+        var due = new List<DueMessage>();
+        using (var reader = sql.Command("SELECT id, body, receives FROM messages WHERE queue = $q AND visible_at <= $now ORDER BY visible_at LIMIT $max", ("$q", queue), ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)).ExecuteReader())
         {
-            var now = time.GetUtcNow();
-            var due = new List<DueMessage>();
-            using (var reader = sql.Command("SELECT id, body, receives FROM messages WHERE queue = $q AND visible_at <= $now ORDER BY visible_at LIMIT $max", ("$q", Delivery), ("$now", now.ToUnixTimeMilliseconds()), ("$max", max)).ExecuteReader())
+            while (reader.Read())
             {
-                while (reader.Read())
-                {
-                    due.Add(new DueMessage(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2) + 1));
-                }
+                due.Add(new DueMessage(reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2) + 1));
             }
+        }
 
-            foreach (var message in due)
-            {
-                var hide = sql.Command("UPDATE messages SET visible_at = $v, receives = receives + 1 WHERE id = $id", ("$v", (now + visibility).ToUnixTimeMilliseconds()), ("$id", message.Id));
-                hide.ExecuteNonQuery();
-            }
+        foreach (var message in due)
+        {
+            var hide = sql.Command("UPDATE messages SET visible_at = $v, receives = receives + 1 WHERE id = $id", ("$v", (now + visibility).ToUnixTimeMilliseconds()), ("$id", message.Id));
+            hide.ExecuteNonQuery();
+        }
 
-            return due;
-        }, cancellationToken);
+        return due;
+    }
 
     /// <summary>
     /// After a batch: deletes the messages that were handled and moves those that keep failing to the dead-letter

@@ -38,10 +38,11 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
                 return new MoveOutcome(false, current);
             }
 
+            var now = time.GetUtcNow();
             var moved = current with
             {
                 Status = target,
-                UpdatedAt = time.GetUtcNow(),
+                UpdatedAt = now,
                 ScheduleArn = changes.ScheduleArn ?? current.ScheduleArn,
                 ScheduleName = changes.ScheduleName ?? current.ScheduleName,
                 RunAt = changes.RunAt ?? current.RunAt,
@@ -51,7 +52,7 @@ public sealed class LocalTaskStore(LocalDatabase database, TimeProvider time) : 
                 AttemptLog = changes.AttemptLog ?? current.AttemptLog,
                 Retries = changes.StartsRetry ? current.Retries + 1 : current.Retries,
                 AttemptsBefore = changes.StartsRetry ? current.Attempts : current.AttemptsBefore,
-                RetriedAt = changes.StartsRetry ? time.GetUtcNow() : current.RetriedAt,
+                RetriedAt = changes.StartsRetry ? now : current.RetriedAt,
             };
             Write(sql, moved);
             return new MoveOutcome(true, moved);

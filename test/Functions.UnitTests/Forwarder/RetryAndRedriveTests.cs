@@ -184,8 +184,11 @@ public sealed class RetryAndRedriveTests : IDisposable
         var billing = await FailedAsync("billing");
         var emails = await FailedAsync("emails");
 
+        var someoneElses = await _rig.DeadLetters.RedriveAsync(Billing, new RedriveRequest { Caller = "emails" }, CancellationToken.None);
         var result = await _rig.DeadLetters.RedriveAsync(Billing, new RedriveRequest(), CancellationToken.None);
         await RunOutAsync(billing.TaskId);
+
+        Assert.Equal("caller", Assert.IsType<RedriveResult.Forbidden>(someoneElses).Field);
 
         var redriven = Assert.IsType<RedriveResult.Redriven>(result);
         Assert.Equal((1, false, null), (redriven.Count, redriven.More, redriven.SystemCount));

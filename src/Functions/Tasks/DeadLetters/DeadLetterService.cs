@@ -58,8 +58,17 @@ public sealed partial class DeadLetterService(
         }
         else
         {
-            var page = await store.ListAsync(new TaskFilter(caller.IsAdmin ? request.Caller : caller.Name, TaskState.Failed), MaxPerRequest, null, cancellationToken).ConfigureAwait(false);
-            (chosen, nextCursor) = (page.Tasks, page.NextCursor);
+            // The same listing GET /api/v1/dead-letters shows (and the same rule on whose).
+            switch (await queries.ListAsync(caller, request.Caller, TaskState.Failed, MaxPerRequest, null, cancellationToken).ConfigureAwait(false))
+            {
+                case ListResult.Listed(var page):
+                    (chosen, nextCursor) = (page.Tasks, page.NextCursor);
+                    break;
+                case ListResult.Forbidden(var message):
+                    return new RedriveResult.Forbidden("caller", message);
+                default:
+                    throw new InvalidOperationException("A first page has no cursor to refuse.");
+            }
         }
 
         var redriven = 0;
@@ -95,11 +104,6 @@ public sealed partial class DeadLetterService(
 
     private static RedriveResult? Refusal(Caller caller, RedriveRequest request)
     {
-        if (!caller.IsAdmin && request.Caller is { } other && other != caller.Name)
-        {
-            return new RedriveResult.Forbidden("caller", "Only an admin caller may redrive another caller's dead letters.");
-        }
-
         if (!caller.IsAdmin && request.System == true)
         {
             return new RedriveResult.Forbidden("system", "Only an admin caller may redrive the system dead-letter queue.");
